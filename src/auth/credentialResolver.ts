@@ -1,0 +1,168 @@
+import type { ConnectionView, ProblemView } from '../common/protocol';
+import type { ChatSettings } from '../config/connectionSettings';
+import { SecretName } from '../config/settingKeys';
+import type { Logger } from '../logging/logger';
+import { AzureIdentityChain } from './azureIdentityChain';
+import { type ChatCredential, describeSource, SignInRequiredError } from './credential';
+import { checkTokenHost } from './hostPolicy';
+
+/** What the resolver needs from VS Code's Microsoft sign-in; implemented in vscodeMicrosoftSession.ts. */
+export interface MicrosoftSessionProvider {
+  /** Never shows UI. Undefined when there is no session the extension may use silently. */
+  getSessionSilently(scopes: readonly string[]): Promise<{ readonly accessToken: string; readonly account: string } | undefined>;
+}
+
+export interface SecretReader {
+  get(name: SecretName): Promise<string | undefined>;
+}
+
+export type ResolvedCredential =
+  | { readonly ok: true; readonly credential: ChatCredential }
+  | { readonly ok: false; readonly state: ConnectionView['state']; readonly problem: ProblemView };
+
+export interface CredentialResolverDeps {
+  readonly microsoft: MicrosoftSessionProvider;
+  readonly secrets: SecretReader;
+  readonly log: Logger;
+  readonly env: NodeJS.ProcessEnv;
+  readonly managedIdentityTimeoutMs?: number;
+  readonly createChain?: (settings: ChatSettings) => AzureIdentityChain;
+}
+
+/** Scopes for VS Code's Microsoft provider; the tenant travels as a pseudo-scope. */
+export function microsoftScopes(settings: Pick<ChatSettings, 'tokenScope' | 'tenantId'>): string[] {
+  return settings.tenantId ? [settings.tokenScope, `VSCODE_TENANT:${settings.tenantId}`] : [settings.tokenScope];
+}
+
+/**
+ * Picks the credential for the configured sign-in method, in the documented order:
+ * VS Code's Microsoft session, then the Azure identity chain, then a stored API key.
+ * Entra tokens are never requested for a host the token policy refuses.
+ */
+export class CredentialResolver {
+  private chain: { key: string; chain: AzureIdentityChain } | undefined;
+
+  constructor(private readonly deps: CredentialResolverDeps) {}
+
+  async resolve(settings: ChatSettings): Promise<ResolvedCredential> {
+    const wantsEntra = settings.authMode !== 'apiKey';
+    const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts);
+    if (wantsEntra && hostVerdict.allowed) {
+      const entra = await this.resolveEntra(settings);
+      if (entra) {
+        return { ok: true, credential: entra };
+      }
+    }
+    if (settings.authMode !== 'entra') {
+      const apiKey = await this.deps.secrets.get(SecretName.apiKey);
+      if (apiKey) {
+        return { ok: true, credential: { kind: 'apiKey', source: 'apiKey', label: describeSource('apiKey'), apiKey } };
+      }
+    }
+    if (wantsEntra && !hostVerdict.allowed) {
+      return {
+        ok: false,
+        state: 'misconfigured',
+        problem: {
+          title:
+            hostVerdict.reason === 'notHttps'
+              ? `Your Microsoft sign-in is only sent over https, and ${hostVerdict.host} uses http.`
+              : `Your Microsoft sign-in is only sent to Azure OpenAI hosts, and ${hostVerdict.host} is not one.`,
+          detail:
+            hostVerdict.reason === 'notHttps'
+              ? 'Change azureOpenAIChat.endpoint to an https:// address, or use an API key.'
+              : `If you trust ${hostVerdict.host} (for example your own gateway), add it to azureOpenAIChat.trustedHosts in your user settings, or use an API key.`,
+          actions: ['openSettings', 'setApiKey'],
+        },
+      };
+    }
+    if (settings.authMode === 'apiKey') {
+      return {
+        ok: false,
+        state: 'signedOut',
+        problem: {
+          title: 'No API key is stored.',
+          detail: 'Run "Azure OpenAI: Set API Key". The key is kept in VS Code\'s secret storage, never in settings.',
+          actions: ['setApiKey'],
+        },
+      };
+    }
+    return {
+      ok: false,
+      state: 'signedOut',
+      problem: {
+        title: 'Sign in to chat with Azure OpenAI.',
+        detail:
+          settings.authMode === 'entra'
+            ? 'Sign in with your Microsoft account in VS Code, or run `az login` in a terminal and try again.'
+            : 'Sign in with your Microsoft account, run `az login` in a terminal, or use an API key.',
+        actions: settings.authMode === 'entra' ? ['signIn'] : ['signIn', 'setApiKey'],
+      },
+    };
+  }
+
+  private async resolveEntra(settings: ChatSettings): Promise<ChatCredential | undefined> {
+    const scopes = microsoftScopes(settings);
+    const session = await this.deps.microsoft.getSessionSilently(scopes).catch((error: unknown) => {
+      this.deps.log.warn(`VS Code Microsoft sign-in unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (session) {
+      return {
+        kind: 'entra',
+        source: 'vscode',
+        label: `Signed in as ${session.account} via VS Code`,
+        getToken: async () => {
+          // VS Code caches and refreshes the session; asking each time picks up a refresh.
+          const current = await this.deps.microsoft.getSessionSilently(scopes);
+          if (!current) {
+            throw new SignInRequiredError();
+          }
+          return current.accessToken;
+        },
+        forgetCachedToken: () => undefined,
+      };
+    }
+
+    const chain = this.chainFor(settings);
+    try {
+      await chain.getToken();
+    } catch (error) {
+      this.deps.log.info(`Azure credential chain found no credential: ${firstLine(error)}`);
+      return undefined;
+    }
+    const source = chain.source ?? 'azureDeveloper';
+    return {
+      kind: 'entra',
+      source,
+      label: describeSource(source),
+      getToken: () => chain.getToken(),
+      forgetCachedToken: () => chain.forgetCachedToken(),
+    };
+  }
+
+  /** One chain per scope, tenant and identity, reused so its token cache is too. */
+  private chainFor(settings: ChatSettings): AzureIdentityChain {
+    const clientId = this.deps.env.AZURE_CLIENT_ID || undefined;
+    const tenantId = settings.tenantId ?? (this.deps.env.AZURE_TENANT_ID || undefined);
+    const key = JSON.stringify([settings.tokenScope, tenantId, clientId]);
+    if (this.chain?.key !== key) {
+      const chain =
+        this.deps.createChain?.(settings) ??
+        new AzureIdentityChain({
+          scope: settings.tokenScope,
+          tenantId,
+          managedIdentityClientId: clientId,
+          managedIdentityTimeoutMs: this.deps.managedIdentityTimeoutMs ?? 1500,
+          log: this.deps.log,
+        });
+      this.chain = { key, chain };
+    }
+    return this.chain.chain;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? text;
+}

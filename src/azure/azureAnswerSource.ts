@@ -1,0 +1,86 @@
+import type { AzureOpenAI } from 'openai';
+import type { Logger } from '../logging/logger';
+import { redactSecrets } from '../logging/redact';
+import { AnswerError, type AnswerSource } from '../chat/answerSource';
+import type { Connection, ConnectionResult } from '../connection/connectionManager';
+import { type ChatTurn, type StreamEnd, streamChatCompletion } from './chatStream';
+import { createAzureOpenAIClient, type ClientExtras } from './clientFactory';
+import { explainChatError } from './errorExplainer';
+
+export interface AzureAnswerSourceDeps {
+  readonly connection: () => Promise<ConnectionResult>;
+  readonly log: Logger;
+  readonly clientExtras?: Omit<ClientExtras, 'apimSubscriptionKey'>;
+}
+
+/** Answers from an Azure OpenAI deployment, streamed, with one client per connection. */
+export class AzureAnswerSource implements AnswerSource {
+  private client: { readonly connection: Connection; readonly client: AzureOpenAI } | undefined;
+
+  constructor(private readonly deps: AzureAnswerSourceDeps) {}
+
+  async streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void): Promise<StreamEnd> {
+    const result = await this.deps.connection();
+    if (!result.ok) {
+      throw new AnswerError(result.problem);
+    }
+    const { connection } = result;
+    const { settings, credential } = connection;
+    const client = this.clientFor(connection);
+    const messages: ChatTurn[] = settings.systemPrompt ? [{ role: 'system', content: settings.systemPrompt }, ...turns] : [...turns];
+
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      let firstTextAt: number | undefined;
+      let received = 0;
+      try {
+        const end = await streamChatCompletion(client, settings.deployment, messages, {
+          signal,
+          stallTimeoutMs: settings.stallTimeoutMs,
+          onText: (text) => {
+            firstTextAt ??= Date.now();
+            received += text.length;
+            onText(text);
+          },
+        });
+        this.deps.log.info(
+          `POST ${settings.deployment} 200 ${end.kind} in ${Date.now() - started} ms` +
+            `${firstTextAt ? ` (first text after ${firstTextAt - started} ms)` : ''}, ${received} chars, credential ${credential.source}`,
+        );
+        return end;
+      } catch (error) {
+        const explained = explainChatError(error, {
+          endpoint: settings.endpoint,
+          deployment: settings.deployment,
+          apiVersion: settings.apiVersion,
+          tokenScope: settings.tokenScope,
+          credentialSource: credential.source,
+          usedSubscriptionKey: connection.apimSubscriptionKey !== undefined,
+        });
+        this.deps.log.warn(
+          `POST ${settings.deployment} ${explained.status ?? 'failed'} after ${Date.now() - started} ms, credential ${credential.source}: ` +
+            redactSecrets(error instanceof Error ? error.message : String(error)),
+        );
+        // An expired or stale token gets one fresh try, unless text was already shown.
+        if (explained.tokenRejected && credential.kind === 'entra' && attempt === 1 && received === 0 && !signal.aborted) {
+          credential.forgetCachedToken();
+          continue;
+        }
+        throw new AnswerError(explained.problem);
+      }
+    }
+  }
+
+  private clientFor(connection: Connection): AzureOpenAI {
+    if (this.client?.connection !== connection) {
+      this.client = {
+        connection,
+        client: createAzureOpenAIClient(connection.settings, connection.credential, {
+          ...this.deps.clientExtras,
+          ...(connection.apimSubscriptionKey ? { apimSubscriptionKey: connection.apimSubscriptionKey } : {}),
+        }),
+      };
+    }
+    return this.client.client;
+  }
+}

@@ -1,0 +1,32 @@
+import { AzureOpenAI } from 'openai';
+import type { ChatCredential } from '../auth/credential';
+import type { ChatSettings } from '../config/connectionSettings';
+import { fetchKeepingErrorBodies } from './responseBodies';
+
+export interface ClientExtras {
+  /** API Management subscription key, sent as Ocp-Apim-Subscription-Key. */
+  readonly apimSubscriptionKey?: string;
+  /** How often the SDK retries 429s and 5xx (it honours retry-after). */
+  readonly maxRetries?: number;
+  /** For tests and benchmarks: a fetch to wrap instead of the global one. */
+  readonly fetch?: typeof fetch;
+}
+
+/** Builds the `openai` package's AzureOpenAI client for the settings and credential. */
+export function createAzureOpenAIClient(settings: ChatSettings, credential: ChatCredential, extras: ClientExtras = {}): AzureOpenAI {
+  const defaultHeaders: Record<string, string> = {};
+  if (extras.apimSubscriptionKey) {
+    defaultHeaders['Ocp-Apim-Subscription-Key'] = extras.apimSubscriptionKey;
+  }
+  return new AzureOpenAI({
+    endpoint: settings.endpoint,
+    deployment: settings.deployment,
+    apiVersion: settings.apiVersion,
+    ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
+    defaultHeaders,
+    maxRetries: extras.maxRetries ?? 2,
+    // The stall timer ends silent streams; this only bounds a request that never gets headers.
+    timeout: 120_000,
+    fetch: fetchKeepingErrorBodies(extras.fetch),
+  });
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatMessageView, MessageStatus, ProblemView } from '../common/protocol';
+import { Disposable } from '../common/dispose';
+import { Emitter } from '../common/events';
+import type { StreamEnd } from '../azure/chatStream';
+import { AnswerError, type AnswerSource } from './answerSource';
+import { type ChatMessage, Conversation, toView } from './conversation';
+
+export type ConversationEvent =
+  | { readonly type: 'messageAdded'; readonly message: ChatMessageView }
+  | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'messageFinished'; readonly messageId: string; readonly status: MessageStatus; readonly problem?: ProblemView }
+  | { readonly type: 'messageRemoved'; readonly messageId: string }
+  | { readonly type: 'cleared' }
+  | { readonly type: 'busy'; readonly busy: boolean };
+
+const contentFilteredProblem: ProblemView = {
+  title: "Azure's content filter withheld the rest of this answer.",
+  detail: 'What arrived before it is kept. Rephrase the question to try again.',
+  actions: ['retry'],
+};
+
+const truncatedProblem: ProblemView = {
+  title: 'The answer was cut off: the connection closed before it finished.',
+  detail: 'What arrived is kept. Retry to ask again.',
+  actions: ['retry'],
+};
+
+/**
+ * One conversation and the answer being streamed into it: send, stop, retry, new chat. Every
+ * change is announced as a ConversationEvent; views and the journal listen, the session does
+ * not know who they are.
+ */
+export class ChatSession extends Disposable {
+  private readonly conversation: Conversation;
+  private readonly changes = this._register(new Emitter<ConversationEvent>());
+  readonly onDidChange = this.changes.event;
+  private current: { readonly answerId: string; readonly controller: AbortController; readonly done: Promise<void> } | undefined;
+
+  constructor(
+    private readonly source: AnswerSource,
+    restored: readonly ChatMessage[] = [],
+    private readonly newId: () => string = randomUUID,
+  ) {
+    super();
+    this.conversation = new Conversation(restored);
+  }
+
+  get busy(): boolean {
+    return this.current !== undefined;
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.conversation.messages;
+  }
+
+  snapshot(): ChatMessageView[] {
+    return this.conversation.snapshot();
+  }
+
+  /** Asks a question. Returns false (and changes nothing) while an answer is streaming. */
+  send(text: string): boolean {
+    if (this.current || !text.trim()) {
+      return false;
+    }
+    const question: ChatMessage = { id: this.newId(), role: 'user', text, status: 'done' };
+    this.add(question);
+    this.answer(question.id);
+    return true;
+  }
+
+  /** Answers the question behind `messageId` again; nothing already shown is lost. */
+  retry(messageId: string): boolean {
+    if (this.current) {
+      return false;
+    }
+    const question = this.conversation.questionFor(messageId);
+    if (!question) {
+      return false;
+    }
+    const last = this.conversation.messages.at(-1);
+    const questionIsLatest = this.conversation.questionFor(last?.id ?? '') === question;
+    if (!questionIsLatest) {
+      // Re-ask at the end rather than rewrite history in the middle of the conversation.
+      return this.send(question.text);
+    }
+    // A failed attempt that produced no text has nothing worth keeping on screen.
+    if (last && last.role === 'assistant' && !last.text && last.status !== 'streaming') {
+      this.conversation.remove(last.id);
+      this.changes.fire({ type: 'messageRemoved', messageId: last.id });
+    }
+    this.answer(question.id);
+    return true;
+  }
+
+  /** Stops the streaming answer, keeping what arrived. Resolves when the request is closed. */
+  async stop(): Promise<void> {
+    const current = this.current;
+    if (current) {
+      current.controller.abort();
+      await current.done;
+    }
+  }
+
+  /** Starts a new chat; stops a streaming answer first. */
+  async clear(): Promise<void> {
+    await this.stop();
+    this.conversation.clear();
+    this.changes.fire({ type: 'cleared' });
+  }
+
+  /** Resolves when the streaming answer (if any) has ended. */
+  whenIdle(): Promise<void> {
+    return this.current?.done ?? Promise.resolve();
+  }
+
+  override dispose(): void {
+    this.current?.controller.abort();
+    super.dispose();
+  }
+
+  private add(message: ChatMessage): void {
+    this.conversation.add(message);
+    this.changes.fire({ type: 'messageAdded', message: toView(message) });
+  }
+
+  private answer(questionId: string): void {
+    const turns = this.conversation.turnsUpTo(questionId);
+    const answer: ChatMessage = { id: this.newId(), role: 'assistant', text: '', status: 'streaming' };
+    this.add(answer);
+    const controller = new AbortController();
+    const done = this.stream(answer.id, turns, controller.signal);
+    this.current = { answerId: answer.id, controller, done };
+    this.changes.fire({ type: 'busy', busy: true });
+  }
+
+  private async stream(answerId: string, turns: Parameters<AnswerSource['streamAnswer']>[0], signal: AbortSignal): Promise<void> {
+    // Let `answer` record the request before anything can finish it.
+    await Promise.resolve();
+    let status: MessageStatus;
+    let problem: ProblemView | undefined;
+    try {
+      const end = await this.source.streamAnswer(turns, signal, (text) => {
+        this.conversation.append(answerId, text);
+        this.changes.fire({ type: 'delta', messageId: answerId, text });
+      });
+      ({ status, problem } = describeEnd(end));
+    } catch (error) {
+      status = 'error';
+      problem =
+        error instanceof AnswerError
+          ? error.problem
+          : { title: 'The request failed.', detail: error instanceof Error ? error.message : String(error), actions: ['retry', 'showLog'] };
+    }
+    this.conversation.finish(answerId, status, problem);
+    this.current = undefined;
+    this.changes.fire(problem ? { type: 'messageFinished', messageId: answerId, status, problem } : { type: 'messageFinished', messageId: answerId, status });
+    this.changes.fire({ type: 'busy', busy: false });
+  }
+}
+
+function describeEnd(end: StreamEnd): { status: MessageStatus; problem: ProblemView | undefined } {
+  switch (end.kind) {
+    case 'finished':
+      return { status: 'done', problem: undefined };
+    case 'stopped':
+      return { status: 'stopped', problem: undefined };
+    case 'contentFiltered':
+      return { status: 'done', problem: contentFilteredProblem };
+    case 'truncated':
+      return { status: 'error', problem: truncatedProblem };
+  }
+}

@@ -1,0 +1,117 @@
+import type { ChatMessageView, MessageStatus, ProblemView } from '../common/protocol';
+import type { ChatTurn } from '../azure/chatStream';
+
+/** A message as the conversation holds it; the same shape the webview shows. */
+export interface ChatMessage {
+  readonly id: string;
+  readonly role: 'user' | 'assistant';
+  text: string;
+  status: MessageStatus;
+  problem?: ProblemView;
+}
+
+/**
+ * The ordered messages of one chat. Mutated only through these methods, so every change can
+ * be turned into exactly one event for the views and the journal.
+ */
+export class Conversation {
+  private readonly list: ChatMessage[] = [];
+  private readonly byId = new Map<string, ChatMessage>();
+
+  constructor(initial: readonly ChatMessage[] = []) {
+    for (const message of initial) {
+      this.add({ ...message });
+    }
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.list;
+  }
+
+  get(id: string): ChatMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  add(message: ChatMessage): void {
+    this.list.push(message);
+    this.byId.set(message.id, message);
+  }
+
+  append(id: string, text: string): void {
+    const message = this.byId.get(id);
+    if (message) {
+      message.text += text;
+    }
+  }
+
+  finish(id: string, status: MessageStatus, problem?: ProblemView): void {
+    const message = this.byId.get(id);
+    if (message) {
+      message.status = status;
+      if (problem) {
+        message.problem = problem;
+      } else {
+        delete message.problem;
+      }
+    }
+  }
+
+  remove(id: string): void {
+    const index = this.list.findIndex((message) => message.id === id);
+    if (index >= 0) {
+      this.list.splice(index, 1);
+      this.byId.delete(id);
+    }
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.byId.clear();
+  }
+
+  /** The question an answer (or a question itself) belongs to. */
+  questionFor(id: string): ChatMessage | undefined {
+    const index = this.list.findIndex((message) => message.id === id);
+    for (let i = index; i >= 0; i--) {
+      if (this.list[i]?.role === 'user') {
+        return this.list[i];
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The turns to send for answering the question with `questionId`: every earlier question
+   * with the last non-empty answer it got, then the question. Failed attempts in between are
+   * shown to the user but not sent to the model.
+   */
+  turnsUpTo(questionId: string): ChatTurn[] {
+    const turns: ChatTurn[] = [];
+    let pendingAnswer: string | undefined;
+    for (const message of this.list) {
+      if (message.role === 'user') {
+        if (pendingAnswer !== undefined) {
+          turns.push({ role: 'assistant', content: pendingAnswer });
+        }
+        pendingAnswer = undefined;
+        turns.push({ role: 'user', content: message.text });
+        if (message.id === questionId) {
+          return turns;
+        }
+      } else if (message.text) {
+        pendingAnswer = message.text;
+      }
+    }
+    return turns;
+  }
+
+  snapshot(): ChatMessageView[] {
+    return this.list.map((message) => toView(message));
+  }
+}
+
+export function toView(message: ChatMessage): ChatMessageView {
+  return message.problem
+    ? { id: message.id, role: message.role, text: message.text, status: message.status, problem: message.problem }
+    : { id: message.id, role: message.role, text: message.text, status: message.status };
+}

@@ -1,0 +1,153 @@
+import type { ProblemView } from '../common/protocol';
+import {
+  type AuthMode,
+  defaultApiVersion,
+  defaultStallTimeoutSeconds,
+  defaultSystemPrompt,
+  defaultTokenScope,
+  settingsSection,
+  SettingKey,
+} from './settingKeys';
+
+/** Settings exactly as read, before anything is trusted about their types or shapes. */
+export type RawSettings = { readonly [K in SettingKey]?: unknown };
+
+/** Settings after validation: every field is usable as is. */
+export interface ChatSettings {
+  /** Base URL without a trailing slash or `/openai/...` suffix, e.g. https://x.openai.azure.com */
+  readonly endpoint: string;
+  readonly deployment: string;
+  readonly apiVersion: string;
+  readonly authMode: AuthMode;
+  readonly tokenScope: string;
+  readonly tenantId: string | undefined;
+  readonly trustedHosts: readonly string[];
+  readonly systemPrompt: string;
+  readonly stallTimeoutMs: number;
+}
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: ChatSettings }
+  | { readonly ok: false; readonly problem: ProblemView };
+
+const deploymentPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const apiVersionPattern = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
+const scopePattern = /^\S+\/\.default$/;
+
+function settingName(key: SettingKey): string {
+  return `${settingsSection}.${key}`;
+}
+
+function misconfigured(title: string, detail: string): SettingsResult {
+  return { ok: false, problem: { title, detail, actions: ['openSettings'] } };
+}
+
+function asTrimmedString(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/**
+ * Accepts what people paste: the resource URL, the portal's "target URI" with
+ * `/openai/deployments/...`, or an API Management gateway URL with a base path.
+ */
+export function normalizeEndpoint(raw: string): { endpoint: string } | { error: string } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: `"${raw}" is not a URL. Use the resource's address, for example https://my-resource.openai.azure.com` };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { error: `The endpoint must start with https:// (it starts with ${url.protocol}//).` };
+  }
+  if (url.username || url.password) {
+    return { error: 'The endpoint must not contain a user name or password.' };
+  }
+  const openaiAt = url.pathname.search(/\/openai(\/|$)/);
+  const basePath = (openaiAt >= 0 ? url.pathname.slice(0, openaiAt) : url.pathname).replace(/\/+$/, '');
+  return { endpoint: `${url.origin}${basePath}` };
+}
+
+export function validateSettings(raw: RawSettings): SettingsResult {
+  const endpointText = asTrimmedString(raw.endpoint);
+  if (!endpointText) {
+    return misconfigured(
+      'Set your Azure OpenAI endpoint to start chatting.',
+      `Open Settings and set ${settingName(SettingKey.endpoint)} to your resource's URL, for example https://my-resource.openai.azure.com, and ${settingName(SettingKey.deployment)} to a deployment name.`,
+    );
+  }
+  const endpoint = normalizeEndpoint(endpointText);
+  if ('error' in endpoint) {
+    return misconfigured(`The endpoint setting is not usable.`, `${settingName(SettingKey.endpoint)}: ${endpoint.error}`);
+  }
+
+  const deployment = asTrimmedString(raw.deployment);
+  if (!deployment) {
+    return misconfigured(
+      'Choose which deployment to chat with.',
+      `Set ${settingName(SettingKey.deployment)} to the name of a model deployment on ${endpoint.endpoint}, for example gpt-4o.`,
+    );
+  }
+  if (!deploymentPattern.test(deployment)) {
+    return misconfigured(
+      `"${deployment}" is not a deployment name.`,
+      `${settingName(SettingKey.deployment)} takes the deployment's name only (letters, digits, '.', '_' and '-'), not a URL.`,
+    );
+  }
+
+  const apiVersion = asTrimmedString(raw.apiVersion) || defaultApiVersion;
+  if (!apiVersionPattern.test(apiVersion)) {
+    return misconfigured(
+      `"${apiVersion}" is not an Azure OpenAI API version.`,
+      `${settingName(SettingKey.apiVersion)} looks like ${defaultApiVersion} or 2025-04-01-preview.`,
+    );
+  }
+
+  const authText = asTrimmedString(raw.auth) || 'auto';
+  if (authText !== 'auto' && authText !== 'entra' && authText !== 'apiKey') {
+    return misconfigured(`"${authText}" is not a sign-in method.`, `${settingName(SettingKey.auth)} is one of auto, entra or apiKey.`);
+  }
+
+  const tokenScope = asTrimmedString(raw.tokenScope) || defaultTokenScope;
+  if (!scopePattern.test(tokenScope)) {
+    return misconfigured(
+      `"${tokenScope}" is not a token scope.`,
+      `${settingName(SettingKey.tokenScope)} ends with /.default, for example ${defaultTokenScope} or api://<app-id>/.default for an API Management gateway.`,
+    );
+  }
+
+  const tenantText = asTrimmedString(raw.tenantId);
+  if (tenantText && !tenantPattern.test(tenantText)) {
+    return misconfigured(
+      `"${tenantText}" is not a tenant.`,
+      `${settingName(SettingKey.tenantId)} is a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com, or empty for your home tenant.`,
+    );
+  }
+
+  const trustedHosts = Array.isArray(raw.trustedHosts)
+    ? raw.trustedHosts.filter((host): host is string => typeof host === 'string' && host.trim() !== '').map((host) => host.trim().toLowerCase())
+    : [];
+
+  const systemPrompt = typeof raw.systemPrompt === 'string' ? raw.systemPrompt : defaultSystemPrompt;
+
+  const stallSeconds =
+    typeof raw.stallTimeoutSeconds === 'number' && Number.isFinite(raw.stallTimeoutSeconds) && raw.stallTimeoutSeconds > 0
+      ? raw.stallTimeoutSeconds
+      : defaultStallTimeoutSeconds;
+
+  return {
+    ok: true,
+    settings: {
+      endpoint: endpoint.endpoint,
+      deployment,
+      apiVersion,
+      authMode: authText,
+      tokenScope,
+      tenantId: tenantText || undefined,
+      trustedHosts,
+      systemPrompt,
+      stallTimeoutMs: Math.round(stallSeconds * 1000),
+    },
+  };
+}

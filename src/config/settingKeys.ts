@@ -1,0 +1,46 @@
+/**
+ * Every setting and secret name, defined once. `test/unit/manifest.test.ts` checks that these
+ * match package.json's contributions, so a renamed key cannot silently drift.
+ */
+export const settingsSection = 'azureOpenAIChat';
+
+export const SettingKey = {
+  endpoint: 'endpoint',
+  deployment: 'deployment',
+  apiVersion: 'apiVersion',
+  auth: 'auth',
+  tokenScope: 'tokenScope',
+  tenantId: 'tenantId',
+  trustedHosts: 'trustedHosts',
+  systemPrompt: 'systemPrompt',
+  stallTimeoutSeconds: 'stallTimeoutSeconds',
+} as const;
+
+export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
+
+/**
+ * Settings that decide where a token or key is sent. They are application-scoped in
+ * package.json, and read only from user settings, so a cloned repository's
+ * `.vscode/settings.json` cannot redirect a user's credentials.
+ */
+export const credentialRoutingSettings: readonly SettingKey[] = [
+  SettingKey.endpoint,
+  SettingKey.auth,
+  SettingKey.tokenScope,
+  SettingKey.tenantId,
+  SettingKey.trustedHosts,
+];
+
+export const defaultTokenScope = 'https://cognitiveservices.azure.com/.default';
+export const defaultApiVersion = '2024-10-21';
+export const defaultSystemPrompt = 'You are a helpful assistant.';
+export const defaultStallTimeoutSeconds = 60;
+
+export const SecretName = {
+  apiKey: 'azureOpenAIChat.apiKey',
+  apimSubscriptionKey: 'azureOpenAIChat.apimSubscriptionKey',
+} as const;
+
+export type SecretName = (typeof SecretName)[keyof typeof SecretName];
+
+export type AuthMode = 'auto' | 'entra' | 'apiKey';

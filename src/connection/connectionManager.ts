@@ -1,0 +1,89 @@
+import type { ConnectionView, ProblemView } from '../common/protocol';
+import { Disposable } from '../common/dispose';
+import { Emitter } from '../common/events';
+import type { ChatCredential } from '../auth/credential';
+import type { CredentialResolver, SecretReader } from '../auth/credentialResolver';
+import { type ChatSettings, type RawSettings, validateSettings } from '../config/connectionSettings';
+import { SecretName } from '../config/settingKeys';
+
+/** Everything a request needs to reach Azure OpenAI. A new object whenever any part changes. */
+export interface Connection {
+  readonly settings: ChatSettings;
+  readonly credential: ChatCredential;
+  readonly apimSubscriptionKey: string | undefined;
+}
+
+export type ConnectionResult =
+  | { readonly ok: true; readonly connection: Connection }
+  | { readonly ok: false; readonly state: Exclude<ConnectionView['state'], 'ready' | 'checking'>; readonly problem: ProblemView };
+
+export interface ConnectionManagerDeps {
+  readonly readSettings: () => RawSettings;
+  readonly resolver: CredentialResolver;
+  readonly secrets: SecretReader;
+}
+
+/**
+ * Turns settings, secrets and sign-in state into a usable Connection (or the problem that
+ * stops one), once, and again only after something it depends on changed.
+ */
+export class ConnectionManager extends Disposable {
+  private pending: Promise<ConnectionResult> | undefined;
+  private readonly changes = this._register(new Emitter<ConnectionView>());
+  /** Fires with the new header state after each re-resolution. */
+  readonly onDidChange = this.changes.event;
+
+  constructor(private readonly deps: ConnectionManagerDeps) {
+    super();
+  }
+
+  current(): Promise<ConnectionResult> {
+    if (!this.pending) {
+      const pending = this.resolve();
+      this.pending = pending;
+      void pending.then((result) => {
+        if (this.pending === pending) {
+          this.changes.fire(toConnectionView(result));
+        }
+      });
+    }
+    return this.pending;
+  }
+
+  async view(): Promise<ConnectionView> {
+    return toConnectionView(await this.current());
+  }
+
+  /** Settings, secrets or sign-in changed: resolve again and tell the views. */
+  invalidate(): void {
+    this.pending = undefined;
+    void this.current();
+  }
+
+  private async resolve(): Promise<ConnectionResult> {
+    const validated = validateSettings(this.deps.readSettings());
+    if (!validated.ok) {
+      return { ok: false, state: 'misconfigured', problem: validated.problem };
+    }
+    const [resolved, apimSubscriptionKey] = await Promise.all([
+      this.deps.resolver.resolve(validated.settings),
+      this.deps.secrets.get(SecretName.apimSubscriptionKey),
+    ]);
+    if (!resolved.ok) {
+      return { ok: false, state: resolved.state === 'signedOut' ? 'signedOut' : 'misconfigured', problem: resolved.problem };
+    }
+    return { ok: true, connection: { settings: validated.settings, credential: resolved.credential, apimSubscriptionKey } };
+  }
+}
+
+export function toConnectionView(result: ConnectionResult): ConnectionView {
+  if (result.ok) {
+    const { credential, settings, apimSubscriptionKey } = result.connection;
+    return {
+      state: 'ready',
+      label: apimSubscriptionKey ? `${credential.label} + API Management key` : credential.label,
+      deployment: settings.deployment,
+    };
+  }
+  return { state: result.state, label: result.state === 'signedOut' ? 'Not signed in' : 'Not configured', deployment: '', problem: result.problem };
+}
