@@ -140,10 +140,13 @@ export class ChatSession extends Disposable {
     let status: MessageStatus;
     let problem: ProblemView | undefined;
     try {
-      const end = await this.source.streamAnswer(turns, signal, (text) => {
-        this.conversation.append(answerId, text);
-        this.changes.fire({ type: 'delta', messageId: answerId, text });
-      });
+      // Stop may come before the request has even started.
+      const end: StreamEnd = signal.aborted
+        ? { kind: 'stopped' }
+        : await this.source.streamAnswer(turns, signal, (text) => {
+            this.conversation.append(answerId, text);
+            this.changes.fire({ type: 'delta', messageId: answerId, text });
+          });
       ({ status, problem } = describeEnd(end));
     } catch (error) {
       status = 'error';

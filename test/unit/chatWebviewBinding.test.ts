@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ConnectionView, FixAction, HostToWebviewMessage } from '../../src/common/protocol';
+import type { IDisposable } from '../../src/common/dispose';
+import { Emitter } from '../../src/common/events';
+import type { StreamEnd } from '../../src/azure/chatStream';
+import type { AnswerSource } from '../../src/chat/answerSource';
+import { ChatSession } from '../../src/chat/chatSession';
+import type { Logger } from '../../src/logging/logger';
+import { ChatWebviewBinding, type WebviewSurface } from '../../src/webviewHost/chatWebviewBinding';
+
+/** Stands in for VS Code's webview object: records what the host posts. */
+class FakeSurface implements WebviewSurface {
+  readonly posted: HostToWebviewMessage[] = [];
+  private readonly incoming = new Emitter<unknown>();
+  private readonly visibility = new Emitter<void>();
+  visible = true;
+  postMessage(message: HostToWebviewMessage): PromiseLike<boolean> {
+    this.posted.push(message);
+    return Promise.resolve(true);
+  }
+  onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
+    return this.incoming.event(listener);
+  }
+  onDidChangeVisibility(listener: () => void): IDisposable {
+    return this.visibility.event(listener);
+  }
+  fromWebview(message: unknown): void {
+    this.incoming.fire(message);
+  }
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    this.visibility.fire();
+  }
+  types(): string[] {
+    return this.posted.map((message) => message.type);
+  }
+}
+
+/** Streams the given pieces synchronously, then waits for the test to release it. */
+class ManualSource implements AnswerSource {
+  release: () => void = () => undefined;
+  constructor(private readonly pieces: string[]) {}
+  streamAnswer(_turns: unknown, _signal: AbortSignal, onText: (text: string) => void): Promise<StreamEnd> {
+    this.pieces.forEach((piece) => onText(piece));
+    return new Promise((resolve) => {
+      this.release = () => resolve({ kind: 'finished', finishReason: 'stop' });
+    });
+  }
+}
+
+const connectionView: ConnectionView = { state: 'ready', label: 'API key', deployment: 'gpt-4o-mini' };
+/** Two event-loop turns: one for the session to start the request, one for the binding's flush. */
+const nextTurn = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
+function setup(pieces: string[] = []) {
+  const surface = new FakeSurface();
+  const source = new ManualSource(pieces);
+  const session = new ChatSession(source);
+  const fixes: FixAction[] = [];
+  const links: string[] = [];
+  const warnings: string[] = [];
+  const log: Logger = { trace() {}, debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} };
+  const connectionChanges = new Emitter<ConnectionView>();
+  const binding = new ChatWebviewBinding(surface, {
+    session,
+    connection: async () => connectionView,
+    onDidChangeConnection: connectionChanges.event,
+    runFix: (action) => fixes.push(action),
+    openLink: (url) => links.push(url),
+    log,
+  });
+  return { surface, source, session, fixes, links, warnings, binding };
+}
+
+describe('webview binding', () => {
+  test('nothing is posted before the webview says ready; then a snapshot and the sign-in state', async () => {
+    const { surface, session } = setup();
+    session.send('asked before the view was ready');
+    assert.equal(surface.posted.length, 0);
+    surface.fromWebview({ type: 'ready' });
+    await nextTurn();
+    assert.deepEqual(surface.types(), ['snapshot', 'connection']);
+    const snapshot = surface.posted[0];
+    assert.ok(snapshot?.type === 'snapshot');
+    assert.equal(snapshot.messages[0]?.text, 'asked before the view was ready');
+  });
+
+  test('chunks that arrive together reach the webview as one delta', async () => {
+    const { surface } = setup(['a', 'b', 'c']);
+    surface.fromWebview({ type: 'ready' });
+    await nextTurn();
+    surface.posted.length = 0;
+    surface.fromWebview({ type: 'send', text: 'go' });
+    await nextTurn();
+    const deltas = surface.posted.filter((message) => message.type === 'delta');
+    assert.deepEqual(deltas.map((message) => message.type === 'delta' && message.text), ['abc']);
+  });
+
+  test('a hidden view gets no streaming traffic, and a full snapshot when shown again', async () => {
+    const { surface, source } = setup(['x', 'y']);
+    surface.fromWebview({ type: 'ready' });
+    await nextTurn();
+    surface.setVisible(false);
+    surface.posted.length = 0;
+    surface.fromWebview({ type: 'send', text: 'while hidden' });
+    await nextTurn();
+    source.release();
+    await nextTurn();
+    assert.equal(surface.posted.length, 0);
+    surface.setVisible(true);
+    await nextTurn();
+    const snapshot = surface.posted.find((message) => message.type === 'snapshot');
+    assert.ok(snapshot?.type === 'snapshot');
+    assert.deepEqual(snapshot.messages.map((message) => message.text), ['while hidden', 'xy']);
+  });
+
+  test('a question sent while busy is handed back to the input box', async () => {
+    const { surface } = setup(['...']);
+    surface.fromWebview({ type: 'ready' });
+    surface.fromWebview({ type: 'send', text: 'first' });
+    surface.fromWebview({ type: 'send', text: 'second' });
+    await nextTurn();
+    assert.ok(surface.posted.some((message) => message.type === 'restoreDraft' && message.text === 'second'));
+  });
+
+  test('invalid messages are dropped and logged; fixes and links go only to their handlers', async () => {
+    const { surface, fixes, links, warnings, session } = setup();
+    surface.fromWebview({ type: 'ready' });
+    surface.fromWebview({ type: 'fix', action: 'workbench.action.terminal.new' });
+    surface.fromWebview({ type: 'openLink', url: 'command:workbench.action.terminal.new' });
+    surface.fromWebview({ type: 'send', text: { toString: 'x' } });
+    surface.fromWebview({ type: 'fix', action: 'openSettings' });
+    surface.fromWebview({ type: 'openLink', url: 'https://learn.microsoft.com/' });
+    await nextTurn();
+    assert.equal(warnings.length, 3);
+    assert.deepEqual(fixes, ['openSettings']);
+    assert.deepEqual(links, ['https://learn.microsoft.com/']);
+    assert.equal(session.messages.length, 0);
+  });
+});
