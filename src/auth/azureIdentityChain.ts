@@ -71,7 +71,7 @@ export class AzureIdentityChain {
     const managedIdentity = new identity.ManagedIdentityCredential(
       managedIdentityClientId ? { clientId: managedIdentityClientId } : {},
     );
-    const developer = new identity.DefaultAzureCredential(tenantId ? { tenantId } : {});
+    const developer = withoutSecondManagedIdentity(() => new identity.DefaultAzureCredential(tenantId ? { tenantId } : {}));
     const chain = new identity.ChainedTokenCredential(
       new RecordingCredential(
         new TimeBoundCredential(managedIdentity, managedIdentityTimeoutMs, (message) => new identity.CredentialUnavailableError(message)),
@@ -87,6 +87,27 @@ export class AzureIdentityChain {
       this.options.log.info(`Azure credential chain: token from ${source}`);
     }
     this.lastSource = source;
+  }
+}
+
+/**
+ * DefaultAzureCredential would try managed identity again, after ours already tried it within
+ * its deadline. Its own attempt has no deadline when AZURE_POD_IDENTITY_AUTHORITY_HOST or
+ * IDENTITY_ENDPOINT point at an endpoint that never answers (measured: still waiting after
+ * 100 s), so it is built with its developer credentials only (VS Code, Azure CLI, Azure
+ * PowerShell, Azure Developer CLI, broker), the documented AZURE_TOKEN_CREDENTIALS=dev
+ * selection. The variable is read only by the constructor, so it is set just around it, and a
+ * value the user chose is left alone.
+ */
+function withoutSecondManagedIdentity<T>(construct: () => T): T {
+  if (process.env.AZURE_TOKEN_CREDENTIALS !== undefined) {
+    return construct();
+  }
+  process.env.AZURE_TOKEN_CREDENTIALS = 'dev';
+  try {
+    return construct();
+  } finally {
+    delete process.env.AZURE_TOKEN_CREDENTIALS;
   }
 }
 

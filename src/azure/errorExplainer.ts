@@ -91,12 +91,26 @@ export function explainChatError(error: unknown, context: ErrorContext): Explain
 function explainStatus(error: APIError, context: ErrorContext, host: string): Omit<ExplainedError, 'status'> {
   const status = error.status ?? 0;
   const gateway = parseGatewayBody(failedResponseBody(error.headers as Headers | undefined));
-  if (gateway) {
+  // Azure OpenAI's own token check answers in the gateway shape too; it names the audience it wants.
+  const expectedAudience = gateway && /audience is incorrect \(([^)]+)\)/i.exec(gateway.message)?.[1];
+  if (gateway && !expectedAudience) {
     return explainGateway(status, gateway, context, host);
   }
-  const serviceMessage = readServiceMessage(error);
+  const serviceMessage = gateway?.message ?? readServiceMessage(error);
   const code = typeof error.code === 'string' ? error.code : undefined;
   const usesToken = context.credentialSource !== 'apiKey';
+
+  // A principal without a data-plane role: Azure has answered this with 401 as well as 403.
+  if (code === 'PermissionDenied' && (status === 401 || status === 403)) {
+    return {
+      tokenRejected: false,
+      problem: problem(
+        'Your account has no access to this Azure OpenAI resource.',
+        "Ask an owner to grant you the 'Cognitive Services OpenAI User' role on the resource (it can take a few minutes to apply), then retry.",
+        ['retry', 'showLog'],
+      ),
+    };
+  }
 
   switch (status) {
     case 400:
@@ -123,7 +137,7 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
         tokenRejected: true,
         problem: problem(
           `${host} rejected your Microsoft sign-in token.`,
-          `It may have expired, or be for another audience or tenant. The token is requested for ${context.tokenScope}; check azureOpenAIChat.tokenScope and azureOpenAIChat.tenantId.`,
+          `It may have expired, or be for another audience or tenant.${expectedAudience ? ` The service expects the audience ${expectedAudience};` : ''} the token is requested for ${context.tokenScope}. Check azureOpenAIChat.tokenScope and azureOpenAIChat.tenantId.`,
           ['signIn', 'openSettings', 'retry'],
         ),
       };
