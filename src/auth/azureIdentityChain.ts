@@ -1,9 +1,10 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import type * as IdentityBundle from './identityBundle';
 import type { Logger } from '../logging/logger';
 import type { CredentialSource } from './credential';
 import { isAzureCliToken } from './jwtClaims';
 
-type IdentityModule = typeof import('./identityBundle');
+type IdentityModule = typeof IdentityBundle;
 
 /** The credentials this chain can answer with. */
 export type ChainSource = Extract<CredentialSource, 'managedIdentity' | 'azureCli' | 'azureDeveloper'>;

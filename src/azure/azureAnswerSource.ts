@@ -6,11 +6,13 @@ import type { Connection, ConnectionResult } from '../connection/connectionManag
 import { type ChatTurn, type StreamEnd, streamChatCompletion } from './chatStream';
 import { createAzureOpenAIClient, type ClientExtras } from './clientFactory';
 import { explainChatError } from './errorExplainer';
+import { defaultRetryPolicy, type RetryPolicy, retryDelayMs, waitUnlessAborted } from './retryPolicy';
 
 export interface AzureAnswerSourceDeps {
   readonly connection: () => Promise<ConnectionResult>;
   readonly log: Logger;
   readonly clientExtras?: Omit<ClientExtras, 'apimSubscriptionKey'>;
+  readonly retry?: RetryPolicy;
 }
 
 /** Answers from an Azure OpenAI deployment, streamed, with one client per connection. */
@@ -29,6 +31,7 @@ export class AzureAnswerSource implements AnswerSource {
     const client = this.clientFor(connection);
     const messages: ChatTurn[] = settings.systemPrompt ? [{ role: 'system', content: settings.systemPrompt }, ...turns] : [...turns];
 
+    let tokenRefreshed = false;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       let firstTextAt: number | undefined;
@@ -61,10 +64,22 @@ export class AzureAnswerSource implements AnswerSource {
           `POST ${settings.deployment} ${explained.status ?? 'failed'} after ${Date.now() - started} ms, credential ${credential.source}: ` +
             redactSecrets(error instanceof Error ? error.message : String(error)),
         );
-        // An expired or stale token gets one fresh try, unless text was already shown.
-        if (explained.tokenRejected && credential.kind === 'entra' && attempt === 1 && received === 0 && !signal.aborted) {
-          credential.forgetCachedToken();
-          continue;
+        // Nothing is retried once text was shown: a second answer would not continue the first.
+        if (received === 0 && !signal.aborted) {
+          // An expired or stale token gets one fresh try.
+          if (explained.tokenRejected && credential.kind === 'entra' && !tokenRefreshed) {
+            tokenRefreshed = true;
+            credential.forgetCachedToken();
+            continue;
+          }
+          const delay = retryDelayMs(error, attempt, this.deps.retry ?? defaultRetryPolicy);
+          if (delay !== undefined) {
+            this.deps.log.info(`Retrying ${settings.deployment} in ${Math.round(delay)} ms (retry ${attempt})`);
+            if (!(await waitUnlessAborted(delay, signal))) {
+              return { kind: 'stopped' };
+            }
+            continue;
+          }
         }
         throw new AnswerError(explained.problem);
       }

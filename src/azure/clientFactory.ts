@@ -6,8 +6,6 @@ import { fetchKeepingErrorBodies } from './responseBodies';
 export interface ClientExtras {
   /** API Management subscription key, sent as Ocp-Apim-Subscription-Key. */
   readonly apimSubscriptionKey?: string;
-  /** How often the SDK retries 429s and 5xx (it honours retry-after). */
-  readonly maxRetries?: number;
   /** For tests and benchmarks: a fetch to wrap instead of the global one. */
   readonly fetch?: typeof fetch;
 }
@@ -24,7 +22,8 @@ export function createAzureOpenAIClient(settings: ChatSettings, credential: Chat
     apiVersion: settings.apiVersion,
     ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
     defaultHeaders,
-    maxRetries: extras.maxRetries ?? 2,
+    // Retries happen in AzureAnswerSource, bounded and abortable (see retryPolicy.ts).
+    maxRetries: 0,
     // The stall timer ends silent streams; this only bounds a request that never gets headers.
     timeout: 120_000,
     fetch: fetchKeepingErrorBodies(extras.fetch),

@@ -5,6 +5,7 @@ import { SignInRequiredError } from '../auth/credential';
 import { redactSecrets } from '../logging/redact';
 import { StreamStalledError } from './chatStream';
 import { failedResponseBody } from './responseBodies';
+import { requestedWaitMs } from './retryPolicy';
 
 export interface ErrorContext {
   readonly endpoint: string;
@@ -174,12 +175,13 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
         ),
       };
     case 429: {
-      const wait = error.headers?.get('retry-after');
+      const waitMs = requestedWaitMs(error.headers as Headers | undefined);
+      const wait = waitMs === undefined ? undefined : Math.ceil(waitMs / 1000);
       return {
         tokenRejected: false,
         problem: problem(
           'Azure OpenAI is rate-limiting this deployment.',
-          `It still refused after waiting as it asked.${wait ? ` Try again in ${wait} seconds.` : ''} Your question is kept.`,
+          `${wait !== undefined ? `It asks to wait ${wait} seconds before trying again.` : 'It still refused after a few tries.'} Your question is kept; Retry sends it again.`,
           ['retry'],
         ),
       };

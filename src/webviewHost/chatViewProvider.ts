@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { configureChatWebview, viewSurface } from './chatWebview';
 import type { ChatWebviewBinding, WebviewSurface } from './chatWebviewBinding';
 

@@ -158,13 +158,30 @@ describe('Azure errors, explained', () => {
     assert.ok(Date.now() - started >= 900, 'waited for retry-after');
   });
 
-  test('429 that persists ends with a rate-limit message; the question stays and can be re-sent', async () => {
-    standIn.enqueue({ rateLimit: { retryAfterSeconds: 7, retryAfterMs: 10 } });
-    const stack = keyStack({}, 0);
+  test('429 asking for a long wait is not slept through: the user is told how long, and the question stays', async () => {
+    standIn.enqueue({ rateLimit: { retryAfterSeconds: 86_400, retryAfterMs: null } });
+    const stack = keyStack();
+    const started = Date.now();
     const answer = await stack.ask('still busy');
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(standIn.requests.length, 1);
     assert.match(answer?.problem?.title ?? '', /rate-limiting/);
-    assert.match(answer?.problem?.detail ?? '', /7 seconds/);
+    assert.match(answer?.problem?.detail ?? '', /wait 86400 seconds/);
     assert.equal(stack.session.messages[0]?.text, 'still busy');
+    assert.deepEqual(answer?.problem?.actions, ['retry']);
+  });
+
+  test('Stop during a retry wait ends at once, keeping the question', async () => {
+    standIn.enqueue({ rateLimit: { retryAfterSeconds: 10 } });
+    const stack = keyStack();
+    stack.session.send('waiting on a 429');
+    await standIn.waitForRequests(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    await stack.session.stop();
+    assert.ok(Date.now() - started < 500, 'Stop did not wait for retry-after');
+    assert.equal(stack.session.messages.at(-1)?.status, 'stopped');
+    assert.equal(standIn.requests.length, 1);
   });
 
   test('400 content_filter on the prompt is not retried and names the category', async () => {

@@ -86,7 +86,7 @@ export function createChatStack(options: ChatStackOptions) {
   const source = new AzureAnswerSource({
     connection: () => connection.current(),
     log,
-    clientExtras: { maxRetries: options.maxRetries ?? 2 },
+    retry: { maxRetries: options.maxRetries ?? 2, maxWaitMs: 20_000 },
   });
   const session = new ChatSession(source);
   return {

@@ -250,7 +250,7 @@ describe('Azure OpenAI stand-in, through the real openai SDK', () => {
     }
     // SDK: aborting ends the for-await loop silently (no APIUserAbortError is thrown).
     assert.ok(controller.signal.aborted);
-    const [request] = standIn.requests;
+    const [request] = await standIn.waitForRequests(1);
     await request.completed;
     assert.equal(request.closedEarly, true);
   });

@@ -1,0 +1,411 @@
+// A loopback imitation of an Azure OpenAI resource (optionally behind API Management), faithful
+// enough that the real `openai` SDK and the extension cannot tell it from Azure for chat
+// completions: same paths, auth decisions, error bodies, headers and SSE framing. See
+// DEVELOPERS.md, "The Azure OpenAI stand-in".
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  approximateTokens,
+  chatCompletion,
+  CompletionIdentity,
+  deploymentNotFound,
+  invalidRequest,
+  JsonErrorReply,
+  permissionDenied,
+  promptContentFiltered,
+  rateLimited,
+  resourceNotFound,
+  Usage,
+} from './azureResponses';
+import { ResponseWriter } from './responseWriter';
+import { ChatMessageLike, defaultAnswer, readMessages, Scenario, splitBySize, splitWords } from './scenario';
+import { DONE_FRAME, SseFrames } from './sseFrames';
+import { ApimOptions, authenticate, AuthOptions } from './standInAuth';
+import type { StandInJwtPayload } from './tokens';
+
+export type { ApimOptions } from './standInAuth';
+export type { Scenario, ScriptedError } from './scenario';
+
+export const DEFAULT_AUDIENCE = 'https://cognitiveservices.azure.com';
+export const DEFAULT_DEPLOYMENT = 'gpt-4o-mini';
+export const DEFAULT_MODEL = 'gpt-4o-mini-2024-07-18';
+
+export interface StandInOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Deployment names that exist (default ['gpt-4o-mini']). */
+  deployments?: string[];
+  /** The model version reported in completions (default gpt-4o-mini-2024-07-18). */
+  model?: string;
+  /** The accepted `api-key`; undefined refuses every api-key. */
+  apiKey?: string;
+  /** Accept any non-empty `api-key`. */
+  acceptAnyApiKey?: boolean;
+  /** The audience bearer tokens must carry (default https://cognitiveservices.azure.com). */
+  audience?: string;
+  /** Put the resource behind an APIM gateway with these checks. */
+  apim?: ApimOptions;
+  /** Principals (token `oid`) without a data-plane role: their requests get PermissionDenied. */
+  deniedObjectIds?: string[];
+  /** Status of PermissionDenied (Azure has been seen answering 401; default 401). */
+  permissionDeniedStatus?: 401 | 403;
+  /** api-version values served; default any YYYY-MM-DD or YYYY-MM-DD-preview. */
+  apiVersions?: string[];
+  /** Default chunk size for scripted `text` (default: word by word). */
+  chunkSize?: number;
+  /** The behaviour when no scenario is queued (default: the prompt-derived answer). */
+  defaultScenario?: Scenario;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The parsed JSON body, or undefined when it was empty or not JSON. */
+  body: unknown;
+  rawBody: string;
+  /** The deployment named in the path, when the path is a chat completions path. */
+  deployment?: string;
+  /** How the caller was authenticated, when it was. */
+  auth?: 'apiKey' | 'bearer' | 'apim';
+  token?: StandInJwtPayload;
+  /** The status sent; set when the connection closes, and only if a response head was sent. */
+  status?: number;
+  /** True when the connection closed before the response was complete (client abort, drop). */
+  closedEarly: boolean;
+  /** Resolves when the response finished or the connection closed; closedEarly is final then. */
+  completed: Promise<void>;
+}
+
+interface ResolvedOptions extends AuthOptions {
+  deployments: string[];
+  model: string;
+  deniedObjectIds: string[];
+  permissionDeniedStatus: 401 | 403;
+  apiVersions?: string[];
+  chunkSize?: number;
+}
+
+const CHAT_COMPLETIONS_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions\/?$/;
+const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+
+export class AzureOpenAIStandIn {
+  readonly requests: RecordedRequest[] = [];
+  /** Bearer tokens accepted (resource mode) or validated (APIM validate-jwt). */
+  tokensAccepted = 0;
+
+  private readonly queue: Scenario[] = [];
+  private defaultScenario: Scenario;
+  private readonly waiters: Array<() => void> = [];
+
+  private constructor(
+    private readonly server: Server,
+    private readonly options: ResolvedOptions,
+    private readonly initialDefault: Scenario,
+  ) {
+    this.defaultScenario = initialDefault;
+  }
+
+  static async start(options: StandInOptions = {}): Promise<AzureOpenAIStandIn> {
+    const resolved: ResolvedOptions = {
+      apiKey: options.apiKey,
+      acceptAnyApiKey: options.acceptAnyApiKey ?? false,
+      audience: options.audience ?? DEFAULT_AUDIENCE,
+      apim: options.apim,
+      deployments: options.deployments ?? [DEFAULT_DEPLOYMENT],
+      model: options.model ?? DEFAULT_MODEL,
+      deniedObjectIds: options.deniedObjectIds ?? [],
+      permissionDeniedStatus: options.permissionDeniedStatus ?? 401,
+      apiVersions: options.apiVersions,
+      chunkSize: options.chunkSize,
+    };
+    // requestTimeout 0: a stalled stream must stay open as long as the client waits.
+    const server = createServer({ requestTimeout: 0 });
+    const standIn = new AzureOpenAIStandIn(server, resolved, options.defaultScenario ?? {});
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      standIn.handle(req, res).catch((error: unknown) => {
+        // A bug in the stand-in must show up as a failing request, not a hang.
+        if (!res.headersSent) sendJson(res, { status: 500, body: { error: { code: 'StandInError', message: String(error) } } });
+        else res.destroy();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    return standIn;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The resource URL to configure, e.g. http://127.0.0.1:PORT (no trailing slash). */
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get deployments(): readonly string[] {
+    return this.options.deployments;
+  }
+
+  /** Queues the behaviour of the next chat completion that passes auth and routing (FIFO). */
+  enqueue(...scenarios: Scenario[]): void {
+    this.queue.push(...scenarios);
+  }
+
+  /** The behaviour when the queue is empty. */
+  setDefault(scenario: Scenario): void {
+    this.defaultScenario = scenario;
+  }
+
+  /** Changes auth and deployment settings of a running stand-in. */
+  configure(changes: Partial<Pick<StandInOptions, 'apiKey' | 'acceptAnyApiKey' | 'audience' | 'apim' | 'deployments' | 'deniedObjectIds' | 'permissionDeniedStatus' | 'chunkSize'>>): void {
+    Object.assign(this.options, changes);
+  }
+
+  /** Forgets recorded requests, queued scenarios and counters; restores the initial default. */
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.tokensAccepted = 0;
+    this.defaultScenario = this.initialDefault;
+  }
+
+  /** Resolves once at least `count` requests have arrived (since the last reset). */
+  async waitForRequests(count: number, timeoutMs = 5000): Promise<RecordedRequest[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.requests.length < count) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`Stand-in saw ${this.requests.length} request(s), expected ${count}`);
+      // ref: false, so a test that got its requests does not keep the process alive for the timeout.
+      await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), sleep(remaining, undefined, { ref: false })]);
+    }
+    return this.requests.slice(0, count);
+  }
+
+  /** Stops listening and cuts every connection, stalled streams included. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const rawBody = await readBody(req);
+    const record = this.record(req, res, url, rawBody);
+    if (req.socket.destroyed) return; // the client left while sending the body; record() saw it
+    res.setHeader('apim-request-id', randomUUID());
+    res.setHeader('x-request-id', randomUUID());
+    res.setHeader('x-ms-region', 'Stand-in Local');
+    res.setHeader('x-content-type-options', 'nosniff');
+
+    const auth = authenticate(this.options, req.headers as Record<string, string | undefined>, record.query);
+    if (!auth.ok) return sendJson(res, auth.reply);
+    record.auth = auth.kind;
+    record.token = auth.token;
+    if (auth.token) this.tokensAccepted++;
+
+    const match = CHAT_COMPLETIONS_PATH.exec(url.pathname);
+    if (!match || req.method !== 'POST') return sendJson(res, resourceNotFound());
+    const apiVersion = record.query['api-version'];
+    if (!apiVersion || !this.servesApiVersion(apiVersion)) return sendJson(res, resourceNotFound());
+    if (auth.kind === 'bearer' && auth.token?.oid && this.options.deniedObjectIds.includes(auth.token.oid)) {
+      return sendJson(res, permissionDenied(auth.token.oid, this.options.permissionDeniedStatus));
+    }
+    const deployment = decodeURIComponent(match[1]);
+    record.deployment = deployment;
+    if (!this.options.deployments.includes(deployment)) return sendJson(res, deploymentNotFound());
+    if (record.body === undefined) return sendJson(res, invalidRequest('We could not parse the JSON body of your request.', null, null));
+    const messages = readMessages(record.body);
+    if (messages.length === 0) return sendJson(res, invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter'));
+
+    const scenario = this.queue.shift() ?? this.defaultScenario;
+    await this.answer(res, scenario, deployment, apiVersion, record.body as ChatRequestBody);
+  }
+
+  private async answer(res: ServerResponse, scenario: Scenario, deployment: string, apiVersion: string, body: ChatRequestBody): Promise<void> {
+    const writer = new ResponseWriter(res);
+    if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) return;
+    if (scenario.error) return sendJson(res, scenario.error);
+    if (scenario.rateLimit) {
+      const { retryAfterSeconds, retryAfterMs } = scenario.rateLimit;
+      return sendJson(res, rateLimited(apiVersion, retryAfterSeconds, retryAfterMs === null ? undefined : (retryAfterMs ?? retryAfterSeconds * 1000)));
+    }
+    if (scenario.promptContentFilter) return sendJson(res, promptContentFiltered());
+
+    const messages = readMessages(body);
+    const planned = this.plan(scenario, messages, deployment);
+    const identity: CompletionIdentity = {
+      id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
+      created: Math.floor(Date.now() / 1000),
+      model: this.options.model,
+      systemFingerprint: `fp_${randomBytes(5).toString('hex')}`,
+    };
+    const promptTokens = approximateTokens(messages.map((m) => m.content).join(' '));
+    res.setHeader('x-ratelimit-remaining-requests', '99');
+    res.setHeader('x-ratelimit-remaining-tokens', '99000');
+    if (body.stream === true) {
+      await this.stream(res, writer, scenario, planned, identity, promptTokens, body.stream_options?.include_usage === true);
+    } else {
+      await this.respondWhole(res, writer, scenario, planned.chunks, identity, promptTokens);
+    }
+  }
+
+  private plan(scenario: Scenario, messages: ChatMessageLike[], deployment: string): { chunks: string[]; delayMs: number } {
+    const chunkSize = scenario.chunkSize ?? this.options.chunkSize;
+    const split = (text: string): string[] => (chunkSize ? splitBySize(text, chunkSize) : splitWords(text));
+    if (scenario.chunks) return { chunks: scenario.chunks, delayMs: scenario.delayMs ?? 0 };
+    if (scenario.text !== undefined) return { chunks: split(scenario.text), delayMs: scenario.delayMs ?? 0 };
+    const planned = defaultAnswer(messages, deployment);
+    if (chunkSize) planned.chunks = split(planned.chunks.join(''));
+    return { chunks: planned.chunks, delayMs: scenario.delayMs ?? planned.delayMs };
+  }
+
+  private async stream(
+    res: ServerResponse,
+    writer: ResponseWriter,
+    scenario: Scenario,
+    planned: { chunks: string[]; delayMs: number },
+    identity: CompletionIdentity,
+    promptTokens: number,
+    includeUsage: boolean,
+  ): Promise<void> {
+    const frames = new SseFrames(identity);
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, must-revalidate');
+    res.socket?.setNoDelay(true);
+    res.flushHeaders();
+    if (!(await writer.write(frames.promptFilter())) || !(await writer.write(frames.role()))) return;
+
+    const { chunks, delayMs } = planned;
+    const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
+    const count = stopAt === undefined ? chunks.length : Math.min(stopAt, chunks.length);
+    let sent = '';
+    for (let i = 0; i < count; i++) {
+      if (delayMs > 0 && i > 0) {
+        if (!(await writer.flush()) || !(await writer.pause(delayMs))) return;
+      }
+      if (!(await writer.write(frames.content(chunks[i])))) return;
+      sent += chunks[i];
+    }
+
+    if (scenario.dropAfterChunks !== undefined) return writer.drop();
+    if (scenario.stallAfterChunks !== undefined) {
+      await writer.flush();
+      await writer.closed; // until the client gives up or the stand-in closes
+      return;
+    }
+    if (scenario.omitDone) return writer.end();
+    if (delayMs > 0 && !(await writer.flush())) return;
+    const filtered = scenario.contentFilterAfterChunks !== undefined;
+    if (!(await writer.write(filtered ? frames.contentFiltered() : frames.finish(scenario.finishReason ?? 'stop')))) return;
+    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent))))) return;
+    if (!(await writer.write(DONE_FRAME))) return;
+    await writer.end();
+  }
+
+  private async respondWhole(
+    res: ServerResponse,
+    writer: ResponseWriter,
+    scenario: Scenario,
+    chunks: string[],
+    identity: CompletionIdentity,
+    promptTokens: number,
+  ): Promise<void> {
+    if (scenario.dropAfterChunks !== undefined) {
+      res.socket?.destroy();
+      return;
+    }
+    if (scenario.stallAfterChunks !== undefined) {
+      await writer.closed;
+      return;
+    }
+    const filtered = scenario.contentFilterAfterChunks !== undefined;
+    const content = (filtered ? chunks.slice(0, scenario.contentFilterAfterChunks) : chunks).join('');
+    const finishReason = filtered ? 'content_filter' : (scenario.finishReason ?? 'stop');
+    sendJson(res, { status: 200, body: chatCompletion(identity, content, finishReason, usage(promptTokens, content)) });
+  }
+
+  private servesApiVersion(apiVersion: string): boolean {
+    return this.options.apiVersions ? this.options.apiVersions.includes(apiVersion) : API_VERSION.test(apiVersion);
+  }
+
+  private record(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): RecordedRequest {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    let body: unknown;
+    try {
+      body = rawBody ? JSON.parse(rawBody) : undefined;
+    } catch {
+      body = undefined;
+    }
+    let markCompleted: () => void = () => undefined;
+    const record: RecordedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body,
+      rawBody,
+      closedEarly: false,
+      completed: new Promise<void>((resolve) => (markCompleted = resolve)),
+    };
+    const closed = (): void => {
+      record.closedEarly = !res.writableFinished;
+      if (res.headersSent) record.status = res.statusCode;
+      markCompleted();
+    };
+    if (req.socket.destroyed) closed();
+    else res.once('close', closed);
+    this.requests.push(record);
+    for (const wake of this.waiters.splice(0)) wake();
+    return record;
+  }
+}
+
+interface ChatRequestBody {
+  stream?: unknown;
+  stream_options?: { include_usage?: unknown } | null;
+}
+
+function usage(promptTokens: number, completion: string): Usage {
+  const completionTokens = approximateTokens(completion);
+  return { completion_tokens: completionTokens, prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens };
+}
+
+function firstDefined(...values: Array<number | undefined>): number | undefined {
+  return values.find((value) => value !== undefined);
+}
+
+function sendJson(res: ServerResponse, reply: JsonErrorReply): void {
+  const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  res.statusCode = reply.status;
+  res.setHeader('content-type', typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json');
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.setHeader('content-length', Buffer.byteLength(payload));
+  res.end(payload);
+}
+
+/** The body as far as it arrived: a client that leaves mid-body is recorded, not lost. */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    const done = (): void => resolve(Buffer.concat(parts).toString('utf8'));
+    req.on('end', done);
+    req.on('close', done);
+    req.on('error', done);
+  });
+}

@@ -1,0 +1,75 @@
+// The server-sent-event frames of a streamed Azure OpenAI chat completion.
+//
+// A streamed answer is thousands of nearly identical frames, so each frame is the answer's fixed
+// prefix and suffix around the JSON-escaped delta: one JSON.stringify of a short string per frame
+// instead of a whole object. The frames match what Azure sends (keys in its order):
+//   1. a metadata chunk with empty `choices` and the prompt's `prompt_filter_results`
+//   2. a first content chunk with `delta: {content:"", refusal:null, role:"assistant"}`
+//   3. content chunks, each with the answer filter's `content_filter_results`
+//   4. a last chunk with an empty delta and `finish_reason`
+//   5. (with stream_options.include_usage) a chunk with empty `choices` and `usage`
+//   6. `data: [DONE]`
+
+import {
+  CompletionIdentity,
+  FILTERED_COMPLETION_FILTER,
+  SAFE_COMPLETION_FILTER,
+  SAFE_PROMPT_FILTER,
+  Usage,
+} from './azureResponses';
+
+export const DONE_FRAME = 'data: [DONE]\n\n';
+
+export class SseFrames {
+  private readonly contentPrefix: string;
+  private readonly chunkSuffix: string;
+
+  constructor(private readonly identity: CompletionIdentity) {
+    this.contentPrefix = `data: {"choices":[{"content_filter_results":${JSON.stringify(SAFE_COMPLETION_FILTER)},"delta":{"content":`;
+    this.chunkSuffix =
+      `,"created":${identity.created},"id":${JSON.stringify(identity.id)},"model":${JSON.stringify(identity.model)},` +
+      `"object":"chat.completion.chunk","system_fingerprint":${JSON.stringify(identity.systemFingerprint)}}\n\n`;
+  }
+
+  promptFilter(): string {
+    return frame({
+      choices: [],
+      created: 0,
+      id: '',
+      model: '',
+      object: '',
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: SAFE_PROMPT_FILTER }],
+    });
+  }
+
+  role(): string {
+    return this.choiceFrame({ content_filter_results: {}, delta: { content: '', refusal: null, role: 'assistant' }, finish_reason: null });
+  }
+
+  content(text: string): string {
+    return `${this.contentPrefix}${JSON.stringify(text)}},"finish_reason":null,"index":0,"logprobs":null}]${this.chunkSuffix}`;
+  }
+
+  finish(reason: 'stop' | 'length'): string {
+    return this.choiceFrame({ content_filter_results: {}, delta: {}, finish_reason: reason });
+  }
+
+  /** The answer filter stops the answer: the chunk carries which category it caught. */
+  contentFiltered(): string {
+    return this.choiceFrame({ content_filter_results: FILTERED_COMPLETION_FILTER, delta: {}, finish_reason: 'content_filter' });
+  }
+
+  usage(usage: Usage): string {
+    const { created, id, model, systemFingerprint } = this.identity;
+    return frame({ choices: [], created, id, model, object: 'chat.completion.chunk', system_fingerprint: systemFingerprint, usage });
+  }
+
+  private choiceFrame(choice: { content_filter_results: unknown; delta: unknown; finish_reason: string | null }): string {
+    const body = JSON.stringify([{ ...choice, index: 0, logprobs: null }]);
+    return `data: {"choices":${body}${this.chunkSuffix}`;
+  }
+}
+
+function frame(value: unknown): string {
+  return `data: ${JSON.stringify(value)}\n\n`;
+}
