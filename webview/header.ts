@@ -1,0 +1,85 @@
+/**
+ * The connection header: who we talk to as whom, and, when that does not work yet, how to fix it.
+ * Signed out, it offers the two ways in; misconfigured, the problem is the first thing in view.
+ */
+import type { ConnectionView, FixAction, ProblemView } from '../src/common/protocol';
+import { element } from './dom';
+import { actionButton, renderProblem } from './problems';
+
+const fallbackMisconfigured: ProblemView = {
+  title: 'Azure OpenAI Chat is not set up yet.',
+  detail: 'Set the endpoint and deployment in the settings.',
+  actions: ['openSettings'],
+};
+
+export class Header {
+  readonly element: HTMLElement;
+  private readonly label: HTMLElement;
+  private readonly deployment: HTMLElement;
+  private readonly details: HTMLElement;
+
+  constructor() {
+    this.label = element('span', { className: 'connection-label' });
+    this.deployment = element('span', { className: 'connection-deployment' });
+    this.details = element('div', { className: 'connection-details' });
+    this.element = element(
+      'header',
+      { className: 'connection', attributes: { id: 'connection', 'data-state': 'checking' } },
+      element(
+        'div',
+        { className: 'connection-summary' },
+        element('span', { className: 'connection-dot', attributes: { 'aria-hidden': 'true' } }),
+        this.label,
+        this.deployment,
+      ),
+      this.details,
+    );
+  }
+
+  update(connection: ConnectionView): void {
+    this.element.dataset.state = connection.state;
+    this.label.textContent = connection.label;
+    this.label.title = connection.label;
+    this.deployment.textContent = connection.deployment;
+    this.deployment.hidden = connection.deployment.length === 0;
+    this.deployment.title = connection.deployment ? `Deployment: ${connection.deployment}` : '';
+    this.details.replaceChildren(...this.renderDetails(connection));
+  }
+
+  private renderDetails(connection: ConnectionView): HTMLElement[] {
+    switch (connection.state) {
+      case 'signedOut': {
+        // The two ways in are always offered; the problem's own buttons must not repeat them.
+        const shown: readonly FixAction[] = ['signIn', 'setApiKey'];
+        const parts: HTMLElement[] = [];
+        if (connection.problem) {
+          parts.push(renderProblem(connection.problem, withoutRetry(connection.problem.actions).filter((a) => !shown.includes(a))));
+        } else {
+          parts.push(element('p', { className: 'connection-hint', text: 'Sign in to chat with your Azure OpenAI deployment.' }));
+        }
+        parts.push(
+          element(
+            'div',
+            { className: 'connection-actions' },
+            actionButton('signIn', true, 'sign-in'),
+            actionButton('setApiKey', false, 'use-api-key'),
+          ),
+        );
+        return parts;
+      }
+      case 'misconfigured': {
+        const problem = connection.problem ?? fallbackMisconfigured;
+        const actions = withoutRetry(problem.actions);
+        return [renderProblem(problem, actions.includes('openSettings') ? actions : ['openSettings', ...actions])];
+      }
+      case 'ready':
+      case 'checking':
+        return connection.problem ? [renderProblem(connection.problem, withoutRetry(connection.problem.actions))] : [];
+    }
+  }
+}
+
+/** Retry names a message; the header has none to name. */
+function withoutRetry(actions: readonly FixAction[]): FixAction[] {
+  return actions.filter((action) => action !== 'retry');
+}

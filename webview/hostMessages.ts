@@ -1,0 +1,120 @@
+/**
+ * Checks the shape of what arrives on `window`'s message event before anything acts on it.
+ * The host is trusted, but a malformed message (a bug, an older host) must be dropped rather
+ * than half-applied; unknown fix actions are dropped from a problem, not the whole message.
+ */
+import type {
+  ChatMessageView,
+  ConnectionState,
+  ConnectionView,
+  FixAction,
+  HostToWebviewMessage,
+  MessageStatus,
+  ProblemView,
+} from '../src/common/protocol';
+
+type Fields = Record<string, unknown>;
+
+const statuses: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'error'];
+const connectionStates: readonly ConnectionState[] = ['ready', 'signedOut', 'misconfigured', 'checking'];
+const fixActions: readonly FixAction[] = ['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog'];
+
+export function parseHostMessage(data: unknown): HostToWebviewMessage | undefined {
+  if (!isFields(data) || typeof data.type !== 'string') {
+    return undefined;
+  }
+  const type = data.type as HostToWebviewMessage['type'];
+  switch (type) {
+    case 'snapshot': {
+      if (!Array.isArray(data.messages) || typeof data.busy !== 'boolean') {
+        return undefined;
+      }
+      const messages = data.messages.map(parseChatMessage);
+      const connection = parseConnection(data.connection);
+      if (!connection || !messages.every((m): m is ChatMessageView => m !== undefined)) {
+        return undefined;
+      }
+      return { type, messages, connection, busy: data.busy };
+    }
+    case 'messageAdded': {
+      const message = parseChatMessage(data.message);
+      return message && { type, message };
+    }
+    case 'delta':
+      return typeof data.messageId === 'string' && typeof data.text === 'string'
+        ? { type, messageId: data.messageId, text: data.text }
+        : undefined;
+    case 'messageFinished': {
+      if (typeof data.messageId !== 'string' || !isOneOf(data.status, statuses)) {
+        return undefined;
+      }
+      const problem = optionalProblem(data.problem);
+      return problem === null ? undefined : { type, messageId: data.messageId, status: data.status, problem };
+    }
+    case 'messageRemoved':
+      return typeof data.messageId === 'string' ? { type, messageId: data.messageId } : undefined;
+    case 'connection': {
+      const connection = parseConnection(data.connection);
+      return connection && { type, connection };
+    }
+    case 'busy':
+      return typeof data.busy === 'boolean' ? { type, busy: data.busy } : undefined;
+    case 'restoreDraft':
+      return typeof data.text === 'string' ? { type, text: data.text } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function parseChatMessage(value: unknown): ChatMessageView | undefined {
+  if (
+    !isFields(value) ||
+    typeof value.id !== 'string' ||
+    (value.role !== 'user' && value.role !== 'assistant') ||
+    typeof value.text !== 'string' ||
+    !isOneOf(value.status, statuses)
+  ) {
+    return undefined;
+  }
+  const problem = optionalProblem(value.problem);
+  if (problem === null) {
+    return undefined;
+  }
+  return { id: value.id, role: value.role, text: value.text, status: value.status, problem };
+}
+
+function parseConnection(value: unknown): ConnectionView | undefined {
+  if (
+    !isFields(value) ||
+    !isOneOf(value.state, connectionStates) ||
+    typeof value.label !== 'string' ||
+    typeof value.deployment !== 'string'
+  ) {
+    return undefined;
+  }
+  const problem = optionalProblem(value.problem);
+  if (problem === null) {
+    return undefined;
+  }
+  return { state: value.state, label: value.label, deployment: value.deployment, problem };
+}
+
+/** `undefined` when absent, `null` when present but malformed. */
+function optionalProblem(value: unknown): ProblemView | undefined | null {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!isFields(value) || typeof value.title !== 'string' || typeof value.detail !== 'string' || !Array.isArray(value.actions)) {
+    return null;
+  }
+  const actions = value.actions.filter((action): action is FixAction => isOneOf(action, fixActions));
+  return { title: value.title, detail: value.detail, actions };
+}
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value);
+}

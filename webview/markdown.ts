@@ -1,0 +1,97 @@
+/**
+ * The one markdown renderer for answers. Model output is untrusted, so everything that could
+ * run code, load something or leave the webview is decided here, while tokens become HTML:
+ *
+ * - `html: false`: raw HTML in the answer is escaped, never parsed.
+ * - Links survive only with an `http:`/`https:` destination no longer than the host accepts;
+ *   anything else (`javascript:`, `data:`, `vbscript:`, `file:`, relative) stays plain text.
+ *   Clicks are intercepted elsewhere and go to the host, which asks before opening.
+ * - Images never become `<img>`: a visible placeholder names the alt text and the URL, so a
+ *   remote image cannot be used to send conversation data to a server (it is never requested).
+ * - Table alignment becomes a class: the CSP forbids inline `style` attributes.
+ *
+ * The output is therefore safe to assign with `innerHTML`.
+ */
+import MarkdownIt from 'markdown-it';
+import type { RendererRule } from 'markdown-it';
+import { protocolLimits } from '../src/common/protocol';
+
+const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
+
+// Without a scheme, "main.py" or "user@host" would turn into links to made-up sites.
+md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+
+const allowedScheme = /^https?:\/\//i;
+
+md.validateLink = (url: string): boolean => allowedScheme.test(url) && url.length <= protocolLimits.maxUrlLength;
+
+const escapeHtml = md.utils.escapeHtml;
+
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  const alt = self.renderInlineAsText(token.children ?? [], options, env);
+  const src = String(token.attrGet('src') ?? '');
+  return (
+    '<span class="blocked-image" title="Images in answers are not loaded">' +
+    `image not loaded: ${escapeHtml(alt)} (<span class="blocked-image-url">${escapeHtml(src)}</span>)` +
+    '</span>'
+  );
+};
+
+const renderToken: RendererRule = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
+
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  // Show where a link goes before it is clicked; the text of a link can claim anything.
+  const href = tokens[idx].attrGet('href');
+  if (href && !tokens[idx].attrGet('title')) {
+    tokens[idx].attrSet('title', String(href));
+  }
+  return renderToken(tokens, idx, options, env, self);
+};
+
+const alignment = /text-align:(left|right|center)/;
+const alignedCell: RendererRule = (tokens, idx, options, env, self) => {
+  const token = tokens[idx];
+  const style = token.attrGet('style');
+  if (style !== null) {
+    token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
+    const match = alignment.exec(String(style));
+    if (match) {
+      token.attrJoin('class', `align-${match[1]}`);
+    }
+  }
+  return renderToken(tokens, idx, options, env, self);
+};
+md.renderer.rules.th_open = alignedCell;
+md.renderer.rules.td_open = alignedCell;
+
+/**
+ * Code blocks get a toolbar with the language and a Copy button. The button is part of the
+ * markup, so blocks rendered once and blocks re-rendered in the growing tail both have it for
+ * free; one delegated click handler serves them all (see codeCopy.ts).
+ */
+function withToolbar(render: RendererRule): RendererRule {
+  return (tokens, idx, options, env, self) => {
+    const language = tokens[idx].info.trim().split(/\s+/)[0] ?? '';
+    return (
+      '<div class="code-block"><div class="code-toolbar">' +
+      `<span class="code-language">${escapeHtml(language)}</span>` +
+      '<button type="button" class="copy-code" aria-label="Copy code" title="Copy code"></button>' +
+      `</div>${render(tokens, idx, options, env, self)}</div>\n`
+    );
+  };
+}
+const { fence, code_block } = md.renderer.rules;
+if (fence && code_block) {
+  md.renderer.rules.fence = withToolbar(fence);
+  md.renderer.rules.code_block = withToolbar(code_block);
+}
+
+/** Markdown source to safe HTML. Never throws: a parser bug must not stop the stream. */
+export function renderMarkdown(source: string): string {
+  try {
+    return md.render(source);
+  } catch {
+    return `<p class="render-failed">${escapeHtml(source)}</p>`;
+  }
+}
