@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: every layer in order, each ending with its "<layer>: N passed, N failed" line.
 #   build        node esbuild.mjs (bundles to dist/, tests to out/)
+#   static       tsc --noEmit for host, webview and tests; eslint --max-warnings 0
 #   unit         node:test over out/test/unit and out/test/webview (the webview in Chromium)
 #   harness      the offline VS Code (test/harness/install.sh; a no-op once installed)
 #   integration  the mocha suite inside a real VS Code (test/harness/runIntegration.ts)
@@ -88,6 +89,12 @@ if ! run build node esbuild.mjs; then
   echo "npm test: the build failed, nothing else can run" >&2
   exit 1
 fi
+
+# Strict types for host, webview and tests, and ESLint with zero warnings.
+static_checks() {
+  npm run --silent typecheck && npm run --silent lint && echo "static: 2 passed, 0 failed"
+}
+wanted static && run static static_checks
 
 wanted unit && run unit unit_tests
 

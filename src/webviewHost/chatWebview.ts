@@ -22,6 +22,7 @@ export function configureChatWebview(webview: vscode.Webview, extensionUri: vsco
 /** Adapts a WebviewPanel to the binding's surface interface. */
 export function panelSurface(panel: vscode.WebviewPanel): WebviewSurface {
   return {
+    kind: 'panel',
     postMessage: (message: HostToWebviewMessage) => panel.webview.postMessage(message),
     onDidReceiveMessage: (listener) => panel.webview.onDidReceiveMessage(listener),
     get visible() {
@@ -34,6 +35,7 @@ export function panelSurface(panel: vscode.WebviewPanel): WebviewSurface {
 /** Adapts a WebviewView (the sidebar) to the binding's surface interface. */
 export function viewSurface(view: vscode.WebviewView): WebviewSurface {
   return {
+    kind: 'sidebar',
     postMessage: (message: HostToWebviewMessage) => view.webview.postMessage(message),
     onDidReceiveMessage: (listener) => view.webview.onDidReceiveMessage(listener),
     get visible() {

@@ -6,6 +6,8 @@ import { describeRejected, parseWebviewMessage } from './messageValidation';
 
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
 export interface WebviewSurface {
+  /** Which chat this is, for the log. */
+  readonly kind?: 'panel' | 'sidebar';
   postMessage(message: HostToWebviewMessage): PromiseLike<boolean>;
   onDidReceiveMessage(listener: (message: unknown) => void): IDisposable;
   readonly visible: boolean;
@@ -70,6 +72,8 @@ export class ChatWebviewBinding extends Disposable {
     const { session } = this.deps;
     switch (message.type) {
       case 'ready':
+        // Also the signal the in-host tests wait for: the webview's script runs and talks to us.
+        this.deps.log.info(`Chat ${this.surface.kind ?? 'webview'} ready`);
         this.ready = true;
         void this.sendSnapshot();
         break;

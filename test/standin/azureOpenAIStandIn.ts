@@ -4,27 +4,27 @@
 // DEVELOPERS.md, "The Azure OpenAI stand-in".
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   approximateTokens,
   chatCompletion,
-  CompletionIdentity,
+  type CompletionIdentity,
   deploymentNotFound,
   invalidRequest,
-  JsonErrorReply,
+  type JsonErrorReply,
   permissionDenied,
   promptContentFiltered,
   rateLimited,
   resourceNotFound,
-  Usage,
+  type Usage,
 } from './azureResponses';
 import { ResponseWriter } from './responseWriter';
-import { ChatMessageLike, defaultAnswer, readMessages, Scenario, splitBySize, splitWords } from './scenario';
+import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, splitBySize, splitWords } from './scenario';
 import { DONE_FRAME, SseFrames } from './sseFrames';
-import { ApimOptions, authenticate, AuthOptions } from './standInAuth';
+import { type ApimOptions, authenticate, type AuthOptions } from './standInAuth';
 import type { StandInJwtPayload } from './tokens';
 
 export type { ApimOptions } from './standInAuth';
@@ -59,6 +59,13 @@ export interface StandInOptions {
   chunkSize?: number;
   /** The behaviour when no scenario is queued (default: the prompt-derived answer). */
   defaultScenario?: Scenario;
+  /**
+   * Called as each streamed content chunk is handed to the response, with the time as epoch ms
+   * (`performance.timeOrigin + performance.now()`, comparable with a browser page's same clock).
+   * With `delayMs > 0` the frame reaches the socket in that same turn (flushed before the pause);
+   * without a delay frames are coalesced and may reach it later. The benchmark times latency with it.
+   */
+  onChunkWritten?: (index: number, text: string, timeMs: number) => void;
 }
 
 export interface RecordedRequest {
@@ -91,6 +98,7 @@ interface ResolvedOptions extends AuthOptions {
   permissionDeniedStatus: 401 | 403;
   apiVersions?: string[];
   chunkSize?: number;
+  onChunkWritten?: StandInOptions['onChunkWritten'];
 }
 
 const CHAT_COMPLETIONS_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions\/?$/;
@@ -125,6 +133,7 @@ export class AzureOpenAIStandIn {
       permissionDeniedStatus: options.permissionDeniedStatus ?? 401,
       apiVersions: options.apiVersions,
       chunkSize: options.chunkSize,
+      onChunkWritten: options.onChunkWritten,
     };
     // requestTimeout 0: a stalled stream must stay open as long as the client waits.
     const server = createServer({ requestTimeout: 0 });
@@ -132,8 +141,8 @@ export class AzureOpenAIStandIn {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       standIn.handle(req, res).catch((error: unknown) => {
         // A bug in the stand-in must show up as a failing request, not a hang.
-        if (!res.headersSent) sendJson(res, { status: 500, body: { error: { code: 'StandInError', message: String(error) } } });
-        else res.destroy();
+        if (!res.headersSent) {sendJson(res, { status: 500, body: { error: { code: 'StandInError', message: String(error) } } });}
+        else {res.destroy();}
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -184,7 +193,7 @@ export class AzureOpenAIStandIn {
     const deadline = Date.now() + timeoutMs;
     while (this.requests.length < count) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`Stand-in saw ${this.requests.length} request(s), expected ${count}`);
+      if (remaining <= 0) {throw new Error(`Stand-in saw ${this.requests.length} request(s), expected ${count}`);}
       // ref: false, so a test that got its requests does not keep the process alive for the timeout.
       await Promise.race([new Promise<void>((resolve) => this.waiters.push(resolve)), sleep(remaining, undefined, { ref: false })]);
     }
@@ -202,31 +211,31 @@ export class AzureOpenAIStandIn {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const rawBody = await readBody(req);
     const record = this.record(req, res, url, rawBody);
-    if (req.socket.destroyed) return; // the client left while sending the body; record() saw it
+    if (req.socket.destroyed) {return;} // the client left while sending the body; record() saw it
     res.setHeader('apim-request-id', randomUUID());
     res.setHeader('x-request-id', randomUUID());
     res.setHeader('x-ms-region', 'Stand-in Local');
     res.setHeader('x-content-type-options', 'nosniff');
 
     const auth = authenticate(this.options, req.headers as Record<string, string | undefined>, record.query);
-    if (!auth.ok) return sendJson(res, auth.reply);
+    if (!auth.ok) {return sendJson(res, auth.reply);}
     record.auth = auth.kind;
     record.token = auth.token;
-    if (auth.token) this.tokensAccepted++;
+    if (auth.token) {this.tokensAccepted++;}
 
     const match = CHAT_COMPLETIONS_PATH.exec(url.pathname);
-    if (!match || req.method !== 'POST') return sendJson(res, resourceNotFound());
+    if (!match || req.method !== 'POST') {return sendJson(res, resourceNotFound());}
     const apiVersion = record.query['api-version'];
-    if (!apiVersion || !this.servesApiVersion(apiVersion)) return sendJson(res, resourceNotFound());
+    if (!apiVersion || !this.servesApiVersion(apiVersion)) {return sendJson(res, resourceNotFound());}
     if (auth.kind === 'bearer' && auth.token?.oid && this.options.deniedObjectIds.includes(auth.token.oid)) {
       return sendJson(res, permissionDenied(auth.token.oid, this.options.permissionDeniedStatus));
     }
     const deployment = decodeURIComponent(match[1]);
     record.deployment = deployment;
-    if (!this.options.deployments.includes(deployment)) return sendJson(res, deploymentNotFound());
-    if (record.body === undefined) return sendJson(res, invalidRequest('We could not parse the JSON body of your request.', null, null));
+    if (!this.options.deployments.includes(deployment)) {return sendJson(res, deploymentNotFound());}
+    if (record.body === undefined) {return sendJson(res, invalidRequest('We could not parse the JSON body of your request.', null, null));}
     const messages = readMessages(record.body);
-    if (messages.length === 0) return sendJson(res, invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter'));
+    if (messages.length === 0) {return sendJson(res, invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter'));}
 
     const scenario = this.queue.shift() ?? this.defaultScenario;
     await this.answer(res, scenario, deployment, apiVersion, record.body as ChatRequestBody);
@@ -234,13 +243,13 @@ export class AzureOpenAIStandIn {
 
   private async answer(res: ServerResponse, scenario: Scenario, deployment: string, apiVersion: string, body: ChatRequestBody): Promise<void> {
     const writer = new ResponseWriter(res);
-    if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) return;
-    if (scenario.error) return sendJson(res, scenario.error);
+    if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) {return;}
+    if (scenario.error) {return sendJson(res, scenario.error);}
     if (scenario.rateLimit) {
       const { retryAfterSeconds, retryAfterMs } = scenario.rateLimit;
       return sendJson(res, rateLimited(apiVersion, retryAfterSeconds, retryAfterMs === null ? undefined : (retryAfterMs ?? retryAfterSeconds * 1000)));
     }
-    if (scenario.promptContentFilter) return sendJson(res, promptContentFiltered());
+    if (scenario.promptContentFilter) {return sendJson(res, promptContentFiltered());}
 
     const messages = readMessages(body);
     const planned = this.plan(scenario, messages, deployment);
@@ -263,10 +272,10 @@ export class AzureOpenAIStandIn {
   private plan(scenario: Scenario, messages: ChatMessageLike[], deployment: string): { chunks: string[]; delayMs: number } {
     const chunkSize = scenario.chunkSize ?? this.options.chunkSize;
     const split = (text: string): string[] => (chunkSize ? splitBySize(text, chunkSize) : splitWords(text));
-    if (scenario.chunks) return { chunks: scenario.chunks, delayMs: scenario.delayMs ?? 0 };
-    if (scenario.text !== undefined) return { chunks: split(scenario.text), delayMs: scenario.delayMs ?? 0 };
+    if (scenario.chunks) {return { chunks: scenario.chunks, delayMs: scenario.delayMs ?? 0 };}
+    if (scenario.text !== undefined) {return { chunks: split(scenario.text), delayMs: scenario.delayMs ?? 0 };}
     const planned = defaultAnswer(messages, deployment);
-    if (chunkSize) planned.chunks = split(planned.chunks.join(''));
+    if (chunkSize) {planned.chunks = split(planned.chunks.join(''));}
     return { chunks: planned.chunks, delayMs: scenario.delayMs ?? planned.delayMs };
   }
 
@@ -285,7 +294,7 @@ export class AzureOpenAIStandIn {
     res.setHeader('cache-control', 'no-cache, must-revalidate');
     res.socket?.setNoDelay(true);
     res.flushHeaders();
-    if (!(await writer.write(frames.promptFilter())) || !(await writer.write(frames.role()))) return;
+    if (!(await writer.write(frames.promptFilter())) || !(await writer.write(frames.role()))) {return;}
 
     const { chunks, delayMs } = planned;
     const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
@@ -293,24 +302,25 @@ export class AzureOpenAIStandIn {
     let sent = '';
     for (let i = 0; i < count; i++) {
       if (delayMs > 0 && i > 0) {
-        if (!(await writer.flush()) || !(await writer.pause(delayMs))) return;
+        if (!(await writer.flush()) || !(await writer.pause(delayMs))) {return;}
       }
-      if (!(await writer.write(frames.content(chunks[i])))) return;
+      if (!(await writer.write(frames.content(chunks[i])))) {return;}
       sent += chunks[i];
+      this.options.onChunkWritten?.(i, chunks[i], performance.timeOrigin + performance.now());
     }
 
-    if (scenario.dropAfterChunks !== undefined) return writer.drop();
+    if (scenario.dropAfterChunks !== undefined) {return writer.drop();}
     if (scenario.stallAfterChunks !== undefined) {
       await writer.flush();
       await writer.closed; // until the client gives up or the stand-in closes
       return;
     }
-    if (scenario.omitDone) return writer.end();
-    if (delayMs > 0 && !(await writer.flush())) return;
+    if (scenario.omitDone) {return writer.end();}
+    if (delayMs > 0 && !(await writer.flush())) {return;}
     const filtered = scenario.contentFilterAfterChunks !== undefined;
-    if (!(await writer.write(filtered ? frames.contentFiltered() : frames.finish(scenario.finishReason ?? 'stop')))) return;
-    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent))))) return;
-    if (!(await writer.write(DONE_FRAME))) return;
+    if (!(await writer.write(filtered ? frames.contentFiltered() : frames.finish(scenario.finishReason ?? 'stop')))) {return;}
+    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent))))) {return;}
+    if (!(await writer.write(DONE_FRAME))) {return;}
     await writer.end();
   }
 
@@ -343,7 +353,7 @@ export class AzureOpenAIStandIn {
   private record(req: IncomingMessage, res: ServerResponse, url: URL, rawBody: string): RecordedRequest {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      if (value !== undefined) {headers[name] = Array.isArray(value) ? value.join(', ') : value;}
     }
     let body: unknown;
     try {
@@ -364,13 +374,13 @@ export class AzureOpenAIStandIn {
     };
     const closed = (): void => {
       record.closedEarly = !res.writableFinished;
-      if (res.headersSent) record.status = res.statusCode;
+      if (res.headersSent) {record.status = res.statusCode;}
       markCompleted();
     };
-    if (req.socket.destroyed) closed();
-    else res.once('close', closed);
+    if (req.socket.destroyed) {closed();}
+    else {res.once('close', closed);}
     this.requests.push(record);
-    for (const wake of this.waiters.splice(0)) wake();
+    for (const wake of this.waiters.splice(0)) {wake();}
     return record;
   }
 }
@@ -393,7 +403,7 @@ function sendJson(res: ServerResponse, reply: JsonErrorReply): void {
   const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
   res.statusCode = reply.status;
   res.setHeader('content-type', typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json');
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(reply.headers ?? {})) {res.setHeader(name, value);}
   res.setHeader('content-length', Buffer.byteLength(payload));
   res.end(payload);
 }

@@ -82,7 +82,7 @@ export function rateLimited(apiVersion: string, retryAfterSeconds: number, retry
     'x-ratelimit-remaining-tokens': '0',
     'policy-id': 'DeploymentRatelimit-Token',
   };
-  if (retryAfterMs !== undefined) headers['retry-after-ms'] = String(retryAfterMs);
+  if (retryAfterMs !== undefined) {headers['retry-after-ms'] = String(retryAfterMs);}
   return {
     status: 429,
     headers,

@@ -21,16 +21,16 @@ function parseArgs(argv: string[]): CliOptions {
     const arg = argv[i];
     const value = (): string => {
       const next = argv[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
+      if (next === undefined) {throw new Error(`${arg} needs a value`);}
       return next;
     };
-    if (arg === '--port') options.port = Number(value());
-    else if (arg === '--any-key') options.anyKey = true;
-    else if (arg === '--api-key') options.apiKey = value();
-    else if (arg === '--deployment') options.deployments.push(value());
-    else throw new Error(`Unknown argument ${arg}`);
+    if (arg === '--port') {options.port = Number(value());}
+    else if (arg === '--any-key') {options.anyKey = true;}
+    else if (arg === '--api-key') {options.apiKey = value();}
+    else if (arg === '--deployment') {options.deployments.push(value());}
+    else {throw new Error(`Unknown argument ${arg}`);}
   }
-  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error('--port must be 0-65535');
+  if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {throw new Error('--port must be 0-65535');}
   return options;
 }
 

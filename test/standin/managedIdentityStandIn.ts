@@ -15,7 +15,7 @@
 // and expect a second credential asking for the same resource to get the cached token.
 
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { makeStandInJwt, STANDIN_MANAGED_IDENTITY_CLIENT_ID, STANDIN_MANAGED_IDENTITY_OID, STANDIN_TENANT_ID } from './tokens';
@@ -108,20 +108,20 @@ export class ManagedIdentityStandIn {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method: req.method ?? '', path: url.pathname, query, headers: { ...req.headers } });
     req.resume();
-    if (this.mode === 'blackhole') return; // never answer; close() destroys the socket
+    if (this.mode === 'blackhole') {return;} // never answer; close() destroys the socket
 
     const path = url.pathname.replace(/\/+$/, '').toLowerCase();
-    if (path === IMDS_TOKEN_PATH) return this.imds(req, res, query);
-    if (path === APP_SERVICE_TOKEN_PATH) return this.appService(req, res, query);
+    if (path === IMDS_TOKEN_PATH) {return this.imds(req, res, query);}
+    if (path === APP_SERVICE_TOKEN_PATH) {return this.appService(req, res, query);}
     send(res, 404, { error: 'not_found', error_description: `No managed identity endpoint at ${url.pathname}` });
   }
 
   private imds(req: IncomingMessage, res: ServerResponse, query: Record<string, string>): void {
     // IMDS answers its own 400s with OAuth-style bodies.
-    if (req.headers.metadata !== 'true') return send(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
-    if (!query['api-version']) return send(res, 400, { error: 'invalid_request', error_description: "Required query variable 'api-version' is missing" });
-    if (!query.resource) return send(res, 400, { error: 'invalid_request', error_description: "Required query variable 'resource' is missing" });
-    if (this.mode === 'unavailable') return send(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });
+    if (req.headers.metadata !== 'true') {return send(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });}
+    if (!query['api-version']) {return send(res, 400, { error: 'invalid_request', error_description: "Required query variable 'api-version' is missing" });}
+    if (!query.resource) {return send(res, 400, { error: 'invalid_request', error_description: "Required query variable 'resource' is missing" });}
+    if (this.mode === 'unavailable') {return send(res, 400, { error: 'invalid_request', error_description: 'Identity not found' });}
     send(res, 200, this.token(query.resource, query.client_id));
   }
 
@@ -130,8 +130,8 @@ export class ManagedIdentityStandIn {
     if (req.headers['x-identity-header'] !== this.identityHeader) {
       return send(res, 401, { statusCode: 401, message: 'Unauthorized: the X-IDENTITY-HEADER header is missing or wrong.' });
     }
-    if (!query.resource) return send(res, 400, { statusCode: 400, message: "Required query variable 'resource' is missing" });
-    if (this.mode === 'unavailable') return send(res, 400, { statusCode: 400, message: 'No managed identity is assigned to this app.' });
+    if (!query.resource) {return send(res, 400, { statusCode: 400, message: "Required query variable 'resource' is missing" });}
+    if (this.mode === 'unavailable') {return send(res, 400, { statusCode: 400, message: 'No managed identity is assigned to this app.' });}
     send(res, 200, this.token(query.resource, query.client_id));
   }
 

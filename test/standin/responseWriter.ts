@@ -29,26 +29,26 @@ export class ResponseWriter {
 
   /** Queues a frame; writes when enough is queued. Returns false once the client is gone. */
   async write(frame: string): Promise<boolean> {
-    if (this.isClosed) return false;
+    if (this.isClosed) {return false;}
     this.pending += frame;
-    if (this.pending.length >= COALESCE_BYTES) return this.flush();
+    if (this.pending.length >= COALESCE_BYTES) {return this.flush();}
     return true;
   }
 
   /** Writes what is queued and waits until the socket accepted it (drain). */
   async flush(): Promise<boolean> {
-    if (this.isClosed) return false;
+    if (this.isClosed) {return false;}
     if (this.pending) {
       const data = this.pending;
       this.pending = '';
-      if (!this.res.write(data)) await this.waitFor('drain');
+      if (!this.res.write(data)) {await this.waitFor('drain');}
     }
     return !this.isClosed;
   }
 
   /** Waits, unless the client leaves first. Returns false once the client is gone. */
   async pause(ms: number): Promise<boolean> {
-    if (ms <= 0) return !this.isClosed;
+    if (ms <= 0) {return !this.isClosed;}
     try {
       await sleep(ms, undefined, { signal: this.abort.signal });
     } catch {
@@ -58,18 +58,18 @@ export class ResponseWriter {
   }
 
   async end(): Promise<void> {
-    if (!(await this.flush())) return;
+    if (!(await this.flush())) {return;}
     this.res.end();
   }
 
   /** Cuts the connection after what was written reached the kernel, like a network failure. */
   async drop(): Promise<void> {
-    if (this.isClosed) return;
+    if (this.isClosed) {return;}
     const data = this.pending;
     this.pending = '';
     // The write callback runs once the data is handed to the socket; then wait for the socket's
     // own buffer to empty, so the client really receives everything before the cut.
-    if (data) await Promise.race([new Promise<void>((resolve) => this.res.write(data, () => resolve())), this.closed]);
+    if (data) {await Promise.race([new Promise<void>((resolve) => this.res.write(data, () => resolve())), this.closed]);}
     const socket = this.res.socket;
     if (socket && socket.writableLength > 0) {
       await Promise.race([new Promise<void>((resolve) => socket.once('drain', () => resolve())), this.closed]);

@@ -47,9 +47,9 @@ export interface ChatMessageLike {
 
 /** Reads `messages` from a request body, tolerating the content-part array form. */
 export function readMessages(body: unknown): ChatMessageLike[] {
-  if (typeof body !== 'object' || body === null) return [];
+  if (typeof body !== 'object' || body === null) {return [];}
   const messages = (body as { messages?: unknown }).messages;
-  if (!Array.isArray(messages)) return [];
+  if (!Array.isArray(messages)) {return [];}
   return messages.map((message: unknown) => {
     const { role, content } = (message ?? {}) as { role?: unknown; content?: unknown };
     return { role: typeof role === 'string' ? role : '', content: contentText(content) };
@@ -57,7 +57,7 @@ export function readMessages(body: unknown): ChatMessageLike[] {
 }
 
 function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
+  if (typeof content === 'string') {return content;}
   if (Array.isArray(content)) {
     return content
       .map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
@@ -83,8 +83,8 @@ export function defaultAnswer(messages: ChatMessageLike[], deployment: string): 
     const text = `Streaming slowly as asked. ${'This sentence arrives one piece at a time. '.repeat(6)}Done.`;
     return { chunks: splitIntoCount(text, 40), delayMs: 150 };
   }
-  if (/\bmarkdown\b/i.test(question)) return { chunks: splitWords(MARKDOWN_SAMPLE), delayMs: 0 };
-  if (/\blong\b/i.test(question)) return { chunks: splitBySize(longAnswer(20_000), 64), delayMs: 0 };
+  if (/\bmarkdown\b/i.test(question)) {return { chunks: splitWords(MARKDOWN_SAMPLE), delayMs: 0 };}
+  if (/\blong\b/i.test(question)) {return { chunks: splitBySize(longAnswer(20_000), 64), delayMs: 0 };}
   return { chunks: splitWords(echoAnswer(messages, question, deployment)), delayMs: 0 };
 }
 
@@ -156,12 +156,12 @@ export function splitWords(text: string): string[] {
 
 export function splitBySize(text: string, size: number): string[] {
   const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+  for (let i = 0; i < text.length; i += size) {chunks.push(text.slice(i, i + size));}
   return chunks;
 }
 
 function splitIntoCount(text: string, count: number): string[] {
   const chunks: string[] = [];
-  for (let i = 0; i < count; i++) chunks.push(text.slice(Math.floor((i * text.length) / count), Math.floor(((i + 1) * text.length) / count)));
+  for (let i = 0; i < count; i++) {chunks.push(text.slice(Math.floor((i * text.length) / count), Math.floor(((i + 1) * text.length) / count)));}
   return chunks;
 }

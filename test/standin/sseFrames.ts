@@ -11,11 +11,11 @@
 //   6. `data: [DONE]`
 
 import {
-  CompletionIdentity,
+  type CompletionIdentity,
   FILTERED_COMPLETION_FILTER,
   SAFE_COMPLETION_FILTER,
   SAFE_PROMPT_FILTER,
-  Usage,
+  type Usage,
 } from './azureResponses';
 
 export const DONE_FRAME = 'data: [DONE]\n\n';

@@ -7,9 +7,9 @@ import {
   apimMissingSubscriptionKey,
   invalidApiKey,
   invalidBearerToken,
-  JsonErrorReply,
+  type JsonErrorReply,
 } from './azureResponses';
-import { StandInJwtPayload, tryDecodeJwtPayload } from './tokens';
+import { type StandInJwtPayload, tryDecodeJwtPayload } from './tokens';
 
 export interface ApimOptions {
   /** The subscription key the gateway accepts. */
@@ -52,7 +52,7 @@ function authenticateResource(options: AuthOptions, headers: Headers): AuthResul
     return accepted ? { ok: true, kind: 'apiKey' } : { ok: false, reply: invalidApiKey() };
   }
   const bearer = bearerToken(headers);
-  if (bearer === undefined) return { ok: false, reply: invalidApiKey() };
+  if (bearer === undefined) {return { ok: false, reply: invalidApiKey() };}
   const token = validToken(bearer, options.audience);
   return token ? { ok: true, kind: 'bearer', token } : { ok: false, reply: invalidBearerToken(options.audience) };
 }
@@ -64,12 +64,12 @@ function authenticateResource(options: AuthOptions, headers: Headers): AuthResul
 function authenticateApim(apim: ApimOptions, headers: Headers, query: Record<string, string>): AuthResult {
   const header = (apim.subscriptionKeyHeader ?? 'ocp-apim-subscription-key').toLowerCase();
   const key = headers[header] ?? query['subscription-key'];
-  if (key === undefined || key === '') return { ok: false, reply: withKeyChallenge(apimMissingSubscriptionKey(), header) };
-  if (key !== apim.subscriptionKey) return { ok: false, reply: withKeyChallenge(apimInvalidSubscriptionKey(), header) };
-  if (!apim.validateJwt) return { ok: true, kind: 'apim' };
+  if (key === undefined || key === '') {return { ok: false, reply: withKeyChallenge(apimMissingSubscriptionKey(), header) };}
+  if (key !== apim.subscriptionKey) {return { ok: false, reply: withKeyChallenge(apimInvalidSubscriptionKey(), header) };}
+  if (!apim.validateJwt) {return { ok: true, kind: 'apim' };}
   const bearer = bearerToken(headers);
   const token = bearer === undefined ? undefined : validToken(bearer, apim.validateJwt.audience);
-  if (!token) return { ok: false, reply: apimInvalidJwt() };
+  if (!token) {return { ok: false, reply: apimInvalidJwt() };}
   const role = apim.validateJwt.requiredRole;
   if (role !== undefined && !(Array.isArray(token.roles) && token.roles.includes(role))) {
     return { ok: false, reply: apimMissingRole(role) };
@@ -85,13 +85,13 @@ function bearerToken(headers: Headers): string | undefined {
 /** What Entra ID's token validation checks, short of the signature. */
 function validToken(token: string, audience: string): StandInJwtPayload | undefined {
   const payload = tryDecodeJwtPayload(token);
-  if (!payload) return undefined;
+  if (!payload) {return undefined;}
   const trimmed = audience.replace(/\/+$/, '');
-  if (payload.aud !== trimmed && payload.aud !== `${trimmed}/`) return undefined;
+  if (payload.aud !== trimmed && payload.aud !== `${trimmed}/`) {return undefined;}
   const now = Date.now() / 1000;
-  if (payload.exp <= now) return undefined;
-  if (typeof payload.nbf === 'number' && payload.nbf > now + 300) return undefined;
-  if (typeof payload.iss !== 'string' || !/^https:\/\/(sts\.windows\.net|login\.microsoftonline\.com)\//.test(payload.iss)) return undefined;
+  if (payload.exp <= now) {return undefined;}
+  if (typeof payload.nbf === 'number' && payload.nbf > now + 300) {return undefined;}
+  if (typeof payload.iss !== 'string' || !/^https:\/\/(sts\.windows\.net|login\.microsoftonline\.com)\//.test(payload.iss)) {return undefined;}
   return payload;
 }
 

@@ -60,8 +60,8 @@ export const FAKE_AZ_DIR = join(repositoryRoot(), 'test', 'standin', 'fake-az');
 
 export function isolatedAzureEnvironment(options: IsolatedAzureEnvironmentOptions = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...(options.base ?? process.env) };
-  for (const name of STRIPPED_AZURE_VARIABLES) delete env[name];
-  if (options.managedIdentityHost) env.AZURE_POD_IDENTITY_AUTHORITY_HOST = options.managedIdentityHost;
+  for (const name of STRIPPED_AZURE_VARIABLES) {delete env[name];}
+  if (options.managedIdentityHost) {env.AZURE_POD_IDENTITY_AUTHORITY_HOST = options.managedIdentityHost;}
   if (options.appServiceIdentity) {
     env.IDENTITY_ENDPOINT = options.appServiceIdentity.endpoint;
     env.IDENTITY_HEADER = options.appServiceIdentity.header;
@@ -81,8 +81,8 @@ export function applyToProcessEnv(env: NodeJS.ProcessEnv): () => void {
 
 function replaceProcessEnv(env: NodeJS.ProcessEnv): void {
   // process.env must stay the same object: libraries keep references to it.
-  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) process.env[name] = value;
+  for (const name of Object.keys(process.env)) {if (!(name in env)) {delete process.env[name];}}
+  for (const [name, value] of Object.entries(env)) {if (value !== undefined) {process.env[name] = value;}}
 }
 
 function repositoryRoot(): string {
@@ -90,7 +90,7 @@ function repositoryRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${__dirname}`);
+    if (parent === dir) {throw new Error(`No package.json above ${__dirname}`);}
     dir = parent;
   }
   return dir;

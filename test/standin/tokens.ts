@@ -74,9 +74,9 @@ export function makeStandInJwt(options: StandInJwtOptions): string {
     tid,
     ver: '1.0',
   };
-  if (options.upn) payload.upn = options.upn;
-  if (options.roles) payload.roles = options.roles;
-  if (options.scp) payload.scp = options.scp;
+  if (options.upn) {payload.upn = options.upn;}
+  if (options.roles) {payload.roles = options.roles;}
+  if (options.scp) {payload.scp = options.scp;}
   const header = { typ: 'JWT', alg: 'RS256', kid: 'standin', x5t: 'standin' };
   // 256 bytes, the size of an RS256 signature, so tokens are as long as real ones.
   return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}.${randomBytes(256).toString('base64url')}`;
@@ -85,18 +85,18 @@ export function makeStandInJwt(options: StandInJwtOptions): string {
 /** Decodes the claims of a JWT without checking it; throws when the token is not JWT-shaped. */
 export function decodeJwtPayload(token: string): StandInJwtPayload {
   const payload = tryDecodeJwtPayload(token);
-  if (!payload) throw new Error('Not a JWT: expected three base64url parts with a JSON payload');
+  if (!payload) {throw new Error('Not a JWT: expected three base64url parts with a JSON payload');}
   return payload;
 }
 
 export function tryDecodeJwtPayload(token: string): StandInJwtPayload | undefined {
   const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) return undefined;
+  if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) {return undefined;}
   try {
     const header: unknown = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
     const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    if (!isRecord(header) || typeof header.alg !== 'string') return undefined;
-    if (!isRecord(payload) || typeof payload.aud !== 'string' || typeof payload.exp !== 'number') return undefined;
+    if (!isRecord(header) || typeof header.alg !== 'string') {return undefined;}
+    if (!isRecord(payload) || typeof payload.aud !== 'string' || typeof payload.exp !== 'number') {return undefined;}
     return payload as StandInJwtPayload;
   } catch {
     return undefined;

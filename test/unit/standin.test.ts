@@ -246,7 +246,7 @@ describe('Azure OpenAI stand-in, through the real openai SDK', () => {
     let received = '';
     for await (const chunk of stream) {
       received += chunk.choices[0]?.delta.content ?? '';
-      if (received.includes('two')) controller.abort();
+      if (received.includes('two')) {controller.abort();}
     }
     // SDK: aborting ends the for-await loop silently (no APIUserAbortError is thrown).
     assert.ok(controller.signal.aborted);
@@ -295,7 +295,7 @@ describe('Azure OpenAI stand-in, through the real openai SDK', () => {
     const stalled = setTimeout(() => stream.controller.abort(), 600);
     const started = Date.now();
     let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    for await (const chunk of stream) {text += chunk.choices[0]?.delta.content ?? '';}
     clearTimeout(stalled);
     assert.equal(text, 'a');
     assert.ok(Date.now() - started >= 500, 'only our own abort ended the stalled stream');
@@ -307,11 +307,11 @@ describe('Azure OpenAI stand-in, through the real openai SDK', () => {
     const ask = async (question: string): Promise<string> => {
       const stream = await keyClient(standIn).chat.completions.create({ model: DEPLOYMENT, messages: [{ role: 'user', content: question }], stream: true });
       let text = '';
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      for await (const chunk of stream) {text += chunk.choices[0]?.delta.content ?? '';}
       return text;
     };
     const markdown = await ask('Show me some markdown');
-    for (const part of ['# ', '| Setting | Default |', '```ts', '`inline code`', 'https://learn.microsoft.com', '- First item']) assert.ok(markdown.includes(part), part);
+    for (const part of ['# ', '| Setting | Default |', '```ts', '`inline code`', 'https://learn.microsoft.com', '- First item']) {assert.ok(markdown.includes(part), part);}
     const long = await ask('Give me a long answer');
     assert.ok(long.length >= 19_000 && long.length <= 21_000, String(long.length));
   });
@@ -320,7 +320,7 @@ describe('Azure OpenAI stand-in, through the real openai SDK', () => {
     standIn.enqueue({ text: 'usage please' });
     const stream = await keyClient(standIn).chat.completions.create({ model: DEPLOYMENT, messages: MESSAGES, stream: true, stream_options: { include_usage: true } });
     let usage: unknown;
-    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    for await (const chunk of stream) {usage = chunk.usage ?? usage;}
     assert.ok(usage && (usage as { total_tokens: number }).total_tokens > 0);
   });
 
@@ -378,7 +378,7 @@ describe('Azure OpenAI stand-in behind API Management', () => {
     });
     const stream = await client.chat.completions.create({ model: DEPLOYMENT, messages: MESSAGES, stream: true });
     let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    for await (const chunk of stream) {text += chunk.choices[0]?.delta.content ?? '';}
     assert.match(text, /^You asked/);
   });
 
