@@ -29,6 +29,7 @@ export interface ConnectionManagerDeps {
  */
 export class ConnectionManager extends Disposable {
   private pending: Promise<ConnectionResult> | undefined;
+  private lastFailed = false;
   private readonly changes = this._register(new Emitter<ConnectionView>());
   /** Fires with the new header state after each re-resolution. */
   readonly onDidChange = this.changes.event;
@@ -38,11 +39,14 @@ export class ConnectionManager extends Disposable {
   }
 
   current(): Promise<ConnectionResult> {
-    if (!this.pending) {
+    // A failure is not kept: the user may have run `az login` or fixed a setting since.
+    if (!this.pending || this.lastFailed) {
       const pending = this.resolve();
       this.pending = pending;
+      this.lastFailed = false;
       void pending.then((result) => {
         if (this.pending === pending) {
+          this.lastFailed = !result.ok;
           this.changes.fire(toConnectionView(result));
         }
       });

@@ -133,6 +133,16 @@ describe('sign-in order', () => {
     assert.equal(standIn.requests.length, 0);
   });
 
+  test('after "az login" in a terminal, the next question just works', async () => {
+    await useEnvironment('loggedOut', 'unavailable');
+    const chat = stack();
+    assert.equal((await chat.connection.view()).state, 'signedOut');
+    process.env.FAKE_AZ_MODE = 'loggedIn';
+    const answer = await chat.ask('signed in now?');
+    assert.equal(answer?.status, 'done');
+    assert.equal((await chat.connection.view()).label, 'Azure CLI');
+  });
+
   test('auth "apiKey" never asks for a token, even when signed in', async () => {
     await useEnvironment('loggedIn', 'ok');
     const chat = stack({ signedIn: true, auth: 'apiKey', apiKey: true });
