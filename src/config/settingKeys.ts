@@ -31,6 +31,13 @@ export const credentialRoutingSettings: readonly SettingKey[] = [
   SettingKey.trustedHosts,
 ];
 
+/**
+ * Settings VS Code ignores in an untrusted workspace (package.json restrictedConfigurations):
+ * the credential routing ones, and those an untrusted repository could use to steer the model
+ * (the system prompt) or the bill (the deployment).
+ */
+export const restrictedInUntrustedWorkspaces: readonly SettingKey[] = [...credentialRoutingSettings, SettingKey.deployment, SettingKey.systemPrompt];
+
 export const defaultTokenScope = 'https://cognitiveservices.azure.com/.default';
 export const defaultApiVersion = '2024-10-21';
 export const defaultSystemPrompt = 'You are a helpful assistant.';
