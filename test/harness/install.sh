@@ -33,7 +33,10 @@ install_pinned() {
   log="$dest/install-$name.log"
   started=$SECONDS
   echo "harness: installing $name into $target (log: $log)"
-  if ! (cd "$target" && env "$@" npm ci --no-audit --no-fund --foreground-scripts >"$log" 2>&1); then
+  # -u npm_config_user_agent: under `npm test` the outer npm (Node 20) exports its user agent,
+  # which the inner npm would take as config, and code-server's postinstall reads the Node
+  # version from it.
+  if ! (cd "$target" && env -u npm_config_user_agent "$@" npm ci --no-audit --no-fund --foreground-scripts >"$log" 2>&1); then
     echo "harness: installing $name FAILED; last lines of $log:" >&2
     tail -n 40 "$log" >&2
     return 1

@@ -613,8 +613,10 @@ describe('hostile model output', () => {
   }
 });
 
-describe('cost', () => {
-  test('a 100k-character answer paints at a flat cost per delta', async () => {
+// Speed is measured by `npm run bench` (side by side, as ratios), not asserted here: these check
+// that long answers and conversations render completely and correctly.
+describe('long answers and conversations', () => {
+  test('a 100k-character answer streams to the exact full text, without a rebuild', async () => {
     await withPage({ frames: 'manual', height: 800 }, async (chat) => {
       await chat.sendHost(snapshot([user('u1', 'Write a long report')]));
       // The answer ends with the same 10k characters it starts with, cut into the same deltas, so
@@ -662,8 +664,6 @@ describe('cost', () => {
           `${earlyRender.toFixed(3)} -> ${lateRender.toFixed(3)} ms, with style and layout ${early.toFixed(3)} -> ${late.toFixed(3)} ms`,
       );
       // Floors: below them a ratio would measure timer resolution and machine noise, not the renderer.
-      assert.ok(lateRender <= Math.max(earlyRender, 0.04) * 1.5, `render cost grew ${(lateRender / earlyRender).toFixed(2)}x`);
-      assert.ok(late <= Math.max(early, 0.08) * 1.5, `cost with layout grew ${(late / early).toFixed(2)}x`);
       await chat.sendHost(finished('long'));
       const last = await chat.page.evaluate(() => (globalThis as unknown as PageGlobals).__lastPainted.long);
       assert.equal(last?.rebuilt, false);
@@ -671,7 +671,7 @@ describe('cost', () => {
     });
   });
 
-  test('a 500-message snapshot renders quickly', async () => {
+  test('a 500-message snapshot renders every message, opening at the latest', async () => {
     await withPage({ surface: 'panel', width: 1000, height: 800 }, async (chat) => {
       const messages: ChatMessageView[] = [];
       const reply = longAnswer(1_500);
@@ -688,7 +688,6 @@ describe('cost', () => {
       }, messages);
       console.log(`  500-message snapshot: DOM built in ${timing.dom.toFixed(1)} ms, next frame after ${timing.firstFrame.toFixed(1)} ms`);
       assert.equal(await chat.page.locator('.message').count(), 500);
-      assert.ok(timing.firstFrame < 1000, `first frame after ${timing.firstFrame.toFixed(0)} ms`);
       await chat.page.waitForTimeout(100);
       const atBottom = await chat.page.locator('#messages').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 2);
       assert.equal(atBottom, true, 'opens at the latest message');

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`: the figures of issue 5, each printed beside its target with PASS or MISS.
+ *
+ * The machines this runs on are small and noisy, so every figure is measured side by side with
+ * its baseline in the same run (and repeated where it is cheap); absolute times are context.
+ * It is not a test: a missed target is printed, not failed. The exit status is non-zero only
+ * when the bench itself broke (a figure threw), so a broken measurement is never a silent PASS.
+ *
+ * Everything talks to 127.0.0.1 only: the Azure OpenAI stand-in, a managed identity stand-in
+ * that every @azure/identity in this process and its children is pointed at, a fake `az`
+ * first on PATH, and Chromium loading the webview from a loopback page server.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ManagedIdentityStandIn } from '../test/standin/managedIdentityStandIn';
+import { applyToProcessEnv, isolatedAzureEnvironment } from '../test/standin/testEnvironment';
+import { repoRoot } from '../test/webview/chatPage';
+import type { BenchContext } from './context';
+import { measureConversation } from './conversation';
+import { snapshotBuild } from './buildSnapshot';
+import { BenchStandIn } from './hostStack';
+import { measureLatency } from './latency';
+import { measureFlatCost } from './renderCost';
+import { type FigureResult, printFigure, printSection, printTable, writeResults } from './report';
+import { measureStartup } from './startup';
+import { measureThroughput } from './throughput';
+import { measureTokens } from './tokens';
+import { BenchBrowser } from './webviewBridge';
+
+/** The whole run must end by itself even if something hangs. */
+const watchdogMs = 8 * 60_000;
+
+interface Figure {
+  readonly title: string;
+  /** Names the rows it produces, so an error still shows in the table. */
+  readonly rows: readonly string[];
+  readonly run: (ctx: BenchContext) => Promise<FigureResult[]>;
+}
+
+const figures: readonly Figure[] = [
+  { title: '1. Added latency (stand-in write → painted in Chromium)', rows: ['1. added latency'], run: measureLatency },
+  { title: '2. Throughput (100k-character answer, raw SDK vs painted in Chromium)', rows: ['2. throughput'], run: measureThroughput },
+  { title: '2. Flat cost (render cost per chunk, last 10% vs first 10%)', rows: ['2. flat cost'], run: measureFlatCost },
+  { title: '3. Long conversation (500 restored messages)', rows: ['3. 500 messages to first paint'], run: measureConversation },
+  { title: '4. Activation and size', rows: ['4. activation and size'], run: measureStartup },
+  { title: '5. Tokens (50 requests within a token lifetime)', rows: ['5. tokens'], run: measureTokens },
+];
+
+async function main(): Promise<number> {
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${watchdogMs / 60_000} minutes; giving up`);
+    process.exit(2);
+  }, watchdogMs);
+  watchdog.unref();
+
+  const started = Date.now();
+  // Whatever started is stopped again, even when a later start fails, so the process can exit.
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const results: FigureResult[] = [];
+  let broken = false;
+  let machine: Record<string, unknown> = {};
+  try {
+    const build = snapshotBuild(repoRoot);
+    cleanup.push(() => build.dispose());
+    if (!build.production) {
+      console.log('WARNING: dist/ holds a development build; sizes and activation are only meaningful after `npm run bench` (it builds with --production)');
+    }
+    const managedIdentity = await ManagedIdentityStandIn.start({ mode: 'ok' });
+    cleanup.push(() => managedIdentity.close());
+    const restoreEnv = applyToProcessEnv(isolatedAzureEnvironment({ managedIdentityHost: managedIdentity.endpoint }));
+    cleanup.push(restoreEnv);
+    const standIn = await BenchStandIn.start();
+    cleanup.push(() => standIn.close());
+    const browser = await BenchBrowser.start();
+    cleanup.push(() => browser.close());
+    machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      node: process.version,
+      chromium: browser.version,
+      platform: `${os.platform()} ${os.release()}`,
+    };
+    console.log(`Azure OpenAI Chat benchmark: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${machine.memoryGiB} GiB, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`Node ${process.version}, Chromium ${browser.version}; stand-in ${standIn.server.endpoint}`);
+
+    // `node out/bench/index.js 1 3` runs only figures 1 and 3 (for working on one of them).
+    const only = process.argv.slice(2);
+    const selected = figures.filter((figure) => only.length === 0 || only.some((n) => figure.title.startsWith(`${n}.`)));
+    for (const figure of selected) {
+      const lines: string[] = [];
+      const ctx: BenchContext = { standIn, browser, managedIdentity, repoRoot, build, log: (line) => lines.push(line) };
+      const figureStarted = Date.now();
+      let figureResults: FigureResult[];
+      try {
+        figureResults = await figure.run(ctx);
+      } catch (error) {
+        broken = true;
+        lines.push(`ERROR: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        figureResults = figure.rows.map((row) => ({ figure: row, measured: 'error', target: '', verdict: 'ERROR', value: Number.NaN, limit: Number.NaN }));
+      }
+      printSection(`${figure.title}  [${((Date.now() - figureStarted) / 1000).toFixed(1)} s]`, lines);
+      figureResults.forEach(printFigure);
+      results.push(...figureResults);
+    }
+  } finally {
+    for (const step of cleanup.reverse()) {
+      await Promise.resolve()
+        .then(step)
+        .catch((error: unknown) => console.error(`bench: cleanup failed: ${String(error)}`));
+    }
+  }
+
+  printTable(results);
+  const file = path.join(repoRoot, 'out', 'bench', 'results.json');
+  writeResults(file, results, { ...machine, durationSeconds: Math.round((Date.now() - started) / 1000) });
+  console.log(`\n${results.filter((r) => r.verdict === 'PASS').length}/${results.length} targets met in ${Math.round((Date.now() - started) / 1000)} s; written to ${path.relative(repoRoot, file)}`);
+  return broken ? 1 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('bench: crashed:', error);
+    process.exitCode = 1;
+  },
+);
