@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { credentialRoutingSettings, settingsSection, SettingKey } from '../../src/config/settingKeys';
+import { credentialRoutingSettings, restrictedInUntrustedWorkspaces, settingsSection, SettingKey } from '../../src/config/settingKeys';
 
 interface Manifest {
   main: string;
@@ -33,6 +33,11 @@ describe('package.json contributions', () => {
       assert.equal(manifest.contributes.configuration.properties[name]?.scope, 'application', name);
       assert.ok(restricted.includes(name), `${name} is restricted`);
     }
+  });
+
+  test('untrusted workspaces cannot set the deployment or system prompt either', () => {
+    const restricted = [...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort();
+    assert.deepEqual(restricted, restrictedInUntrustedWorkspaces.map((key) => `${settingsSection}.${key}`).sort());
   });
 
   test('"Chat with Azure OpenAI" is a palette command in the Azure OpenAI category', () => {
