@@ -8,8 +8,10 @@ import { readFileSync, statSync, readdirSync, existsSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Dialog, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import type { HostToWebviewMessage, WebviewToHostMessage } from '../../src/common/protocol';
+import { buildChatHtml } from '../../src/webviewHost/webviewHtml';
+import { launchChromium } from '../harness/browser';
 
 export const repoRoot = findRepoRoot(__dirname);
 const bundlePath = path.join(repoRoot, 'dist', 'webview.js');
@@ -198,27 +200,22 @@ function stubScript(frames: FrameMode): string {
 })();`;
 }
 
+/**
+ * The host's own document (buildChatHtml, so a weakened CSP there shows here too), with the
+ * stub VS Code API inserted before the bundle; `csp: none` removes the policy to prove the
+ * renderer safe on its own.
+ */
 function pageHtml(origin: string, options: PageOptions): string {
-  const csp =
-    options.csp === 'none'
-      ? ''
-      : `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data:; style-src ${origin}; font-src ${origin}; script-src 'nonce-${nonce}'; connect-src 'none'; frame-src 'none'; form-action 'none'; base-uri 'none'">`;
-  const surface = options.surface ?? 'sidebar';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-${csp}
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${origin}/media/chat.css">
-<title>Azure OpenAI Chat</title>
-</head>
-<body class="surface-${surface}">
-<div id="chat-root" data-surface="${surface}"></div>
-<script nonce="${nonce}">${stubScript(options.frames ?? 'browser')}</script>
-<script nonce="${nonce}" src="${origin}/dist/webview.js"></script>
-</body>
-</html>`;
+  const production = buildChatHtml({
+    cspSource: origin,
+    scriptUri: `${origin}/dist/webview.js`,
+    styleUri: `${origin}/media/chat.css`,
+    surface: options.surface ?? 'sidebar',
+    nonce,
+  });
+  const bundleTag = `<script nonce="${nonce}" src=`;
+  const withStub = production.replace(bundleTag, `<script nonce="${nonce}">${stubScript(options.frames ?? 'browser')}</script>\n${bundleTag}`);
+  return options.csp === 'none' ? withStub.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '') : withStub;
 }
 
 /** Serves the test page and the two files the host would serve from the extension. */
@@ -298,19 +295,9 @@ export class LeakServer {
   }
 }
 
+/** Debian's Chromium with the same quiet flags the VS Code harness uses. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 /**
