@@ -13,9 +13,9 @@
 //   GET  /managed-identity/requests
 //   POST /reset                          forget requests, queue, counters; managed identity back to ok
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AzureOpenAIStandIn, RecordedRequest, Scenario } from '../standin/azureOpenAIStandIn';
 import type { ManagedIdentityMode, ManagedIdentityStandIn } from '../standin/managedIdentityStandIn';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../standin/loopbackServer';
 
 export type SerializedRequest = Omit<RecordedRequest, 'completed'>;
 
@@ -34,21 +34,16 @@ export class StandInControl {
     server.on('request', (req, res) => {
       control.handle(req, res).catch((error: unknown) => reply(res, 500, { error: String(error) }));
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(server);
     return control;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return loopbackUrl(this.server);
   }
 
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -26,6 +26,7 @@ import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, split
 import { DONE_FRAME, SseFrames } from './sseFrames';
 import { type ApimOptions, authenticate, type AuthOptions } from './standInAuth';
 import type { StandInJwtPayload } from './tokens';
+import { closeServer, listenOnLoopback } from './loopbackServer';
 
 export type { ApimOptions } from './standInAuth';
 export type { Scenario, ScriptedError } from './scenario';
@@ -145,10 +146,7 @@ export class AzureOpenAIStandIn {
         else {res.destroy();}
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(server, options.port);
     return standIn;
   }
 
@@ -202,9 +200,7 @@ export class AzureOpenAIStandIn {
 
   /** Stops listening and cuts every connection, stalled streams included. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

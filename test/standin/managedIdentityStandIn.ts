@@ -19,6 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 import { makeStandInJwt, STANDIN_MANAGED_IDENTITY_CLIENT_ID, STANDIN_MANAGED_IDENTITY_OID, STANDIN_TENANT_ID } from './tokens';
+import { closeServer, listenOnLoopback } from './loopbackServer';
 
 /**
  * ok: hand out tokens. unavailable: answer like IMDS on a machine without an assigned identity
@@ -67,10 +68,7 @@ export class ManagedIdentityStandIn {
     const server = createServer({ requestTimeout: 0 });
     const standIn = new ManagedIdentityStandIn(server, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => standIn.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
+    await listenOnLoopback(server, options.port);
     return standIn;
   }
 
@@ -98,9 +96,7 @@ export class ManagedIdentityStandIn {
 
   /** Stops listening and destroys every connection, including the ones a blackhole holds. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
