@@ -6,9 +6,10 @@
  * from its frame callback). While the tail is an open code fence, new code is appended to a
  * text node instead of re-parsing the block, so a long code block streams at a flat cost too.
  *
- * Finished blocks are grouped in chunks (`div.md-chunk`, `content-visibility: auto` in chat.css):
- * a frame lays out the body's few chunks and the newest chunk's blocks, and chunks scrolled out
- * of view cost nothing, so the last delta of a 100k-character answer costs what the first did.
+ * Finished blocks are grouped in chunks of a dozen (`div.md-chunk`, `content-visibility: auto` in
+ * chat.css): a frame lays out the chunks near the view, and the others cost nothing, so the last
+ * delta of a 100k-character answer costs what the first did, and a delta carrying hundreds of
+ * blocks (a fast stream) lays out only those that end up on screen.
  *
  * When the answer finishes, the HTML made piece by piece is compared with a full render of the
  * whole source; if they differ, the full render replaces it, so what stays on screen is always
@@ -21,8 +22,12 @@ import { whenIdle } from './idle';
 import { renderMarkdown } from './markdown';
 import { notifyPainted } from './paintEvents';
 
-/** Finished pieces per chunk; each piece is one or more blocks. */
-const piecesPerChunk = 16;
+/**
+ * Top-level blocks per chunk. Counted in blocks, not in deltas: a fast stream hands over
+ * thousands of characters per frame, and one chunk holding all of them would be laid out whole
+ * because its end is on screen.
+ */
+const blocksPerChunk = 12;
 
 export class StreamingMessage {
   private readonly splitter = new BlockSplitter();
@@ -33,7 +38,7 @@ export class StreamingMessage {
   /** `display: contents` wrapper holding the rendering of the growing tail. */
   private readonly tail: HTMLElement;
   private chunk: HTMLElement | undefined;
-  private piecesInChunk = 0;
+  private blocksInChunk = 0;
   /** Length of `splitter.tail` currently rendered in `tail`, and the HTML it came from. */
   private tailLength = 0;
   private tailHtml = '';
@@ -97,7 +102,7 @@ export class StreamingMessage {
       this.finishedSources.push(rest);
       this.finishedHtmls.push(this.tailHtml);
       this.finishedLength += rest.length;
-      this.chunkForNextPiece().append(...Array.from(this.tail.childNodes));
+      this.appendBlocks(Array.from(this.tail.childNodes));
       this.tail.remove();
     } else {
       if (rest.length > 0) {
@@ -140,21 +145,29 @@ export class StreamingMessage {
   }
 
   private addFinished(source: string, html: string): void {
-    this.chunkForNextPiece().insertAdjacentHTML('beforeend', html);
+    const parsed = document.createElement('template');
+    parsed.innerHTML = html;
+    this.appendBlocks(Array.from(parsed.content.childNodes));
     this.finishedSources.push(source);
     this.finishedHtmls.push(html);
     this.finishedLength += source.length;
   }
 
-  private chunkForNextPiece(): HTMLElement {
-    if (!this.chunk || this.piecesInChunk >= piecesPerChunk) {
-      this.chunk = document.createElement('div');
-      this.chunk.className = 'md-chunk';
-      this.tail.before(this.chunk);
-      this.piecesInChunk = 0;
+  /** Moves rendered blocks (and the whitespace between them) into chunks of `blocksPerChunk`. */
+  private appendBlocks(nodes: readonly Node[]): void {
+    for (const node of nodes) {
+      const isBlock = node.nodeType === Node.ELEMENT_NODE;
+      if (!this.chunk || (isBlock && this.blocksInChunk >= blocksPerChunk)) {
+        this.chunk = document.createElement('div');
+        this.chunk.className = 'md-chunk';
+        this.tail.before(this.chunk);
+        this.blocksInChunk = 0;
+      }
+      if (isBlock) {
+        this.blocksInChunk++;
+      }
+      this.chunk.append(node);
     }
-    this.piecesInChunk++;
-    return this.chunk;
   }
 
   private renderTail(): void {

@@ -233,6 +233,36 @@ describe('streaming answers', () => {
     });
   });
 
+  test('a fast stream that hands over hundreds of blocks at once lays out only what is in view', async () => {
+    await withPage({ height: 500 }, async (chat) => {
+      await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', '', 'streaming')]));
+      // What a fast model plus a busy extension host deliver: one delta of 240 paragraphs.
+      const paragraphs = Array.from({ length: 240 }, (_, i) => `Paragraph ${i} says something *useful* about the topic at hand.\n\n`);
+      const text = paragraphs.join('');
+      await chat.sendHost(delta('a1', text), delta('a1', 'The end'));
+      await chat.waitForPainted('a1', text.length + 7);
+      const chunks = await chat.page.locator('.message[data-id="a1"] .md-chunk').evaluateAll((elements) =>
+        elements.map((chunk) => ({
+          blocks: (chunk as unknown as { childElementCount: number }).childElementCount,
+          // A chunk's blocks are skipped by its content-visibility (no style, layout or paint)
+          // until it is scrolled near the view.
+          rendered: (chunk as unknown as { firstElementChild: { checkVisibility(options: object): boolean } }).firstElementChild.checkVisibility({
+            contentVisibilityAuto: true,
+          }),
+        })),
+      );
+      assert.ok(chunks.length >= 20, `the 240 blocks are split into chunks (got ${chunks.length})`);
+      assert.ok(Math.max(...chunks.map((c) => c.blocks)) <= 12, 'no chunk holds more than 12 blocks');
+      const rendered = chunks.filter((c) => c.rendered).length;
+      assert.ok(rendered >= 1 && rendered <= 4, `only the chunks near the bottom are rendered (${rendered} of ${chunks.length})`);
+      assert.equal(chunks.at(-1)?.rendered, true, 'the newest text is on screen');
+      await chat.sendHost(finished('a1'));
+      const body = chat.page.locator('.message[data-id="a1"] .message-body');
+      assert.equal(await body.locator('p').count(), 241, 'every paragraph is there, once');
+      assert.equal(await body.locator('p').last().textContent(), 'The end');
+    });
+  });
+
   test('keep the view at the bottom unless the user scrolled up', async () => {
     await withPage({ height: 400 }, async (chat) => {
       await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', '', 'streaming')]));
