@@ -5,12 +5,14 @@
  *
  * The page comes from test/webview/chatPage.ts (real bundle, production CSP, stub
  * acquireVsCodeApi). Messages travel over a raw CDP session rather than page.evaluate: one
- * Runtime.evaluate per message, JSON-serialised in node and JSON.parse'd in the page, which is
+ * Runtime.callFunctionOn per message, JSON-serialised in node and JSON.parse'd in the page, which is
  * about what VS Code's own extension host → renderer → iframe hops cost (a serialise, an IPC
  * hop, a deserialise). Its cost is measured and printed as its own stage, not hidden.
  *
  * Webview → host messages (`ready`, ...) come back through a CDP binding hooked onto the stub's
- * recorded `__posted` list, so the binding gets its `ready` handshake like in VS Code.
+ * recorded `__posted` list, so the binding gets its `ready` handshake like in VS Code. A second
+ * binding tells node when a final paint or a snapshot is on screen, so the figures wait without
+ * polling the page (polls would compete with the rendering they time).
  *
  * Clocks: node and page both report epoch ms as `performance.timeOrigin + performance.now()`.
  * The two origins can disagree by a millisecond or so, so the offset is calibrated with
@@ -69,6 +71,11 @@ export function mainThreadSpent(before: MainThreadTime, after: MainThreadTime): 
 export interface PageRecords {
   /** Page-side arrival of each posted message (by seq), on node's clock. */
   readonly received: ReadonlyMap<number, number>;
+  /**
+   * After trackNextFrames(): for each message, the first moment after the frame that followed its
+   * arrival, i.e. when a change made the instant it arrived would be on screen at the earliest.
+   */
+  readonly nextFrameAfter: ReadonlyMap<number, number>;
   readonly paints: readonly PaintRecord[];
   readonly snapshots: readonly SnapshotRecord[];
 }
@@ -84,22 +91,30 @@ const probeScript = `(() => {
   const now = () => performance.timeOrigin + performance.now();
   const afterTask = (done) => { const c = new MessageChannel(); c.port1.onmessage = () => { c.port1.close(); done(now()); }; c.port2.postMessage(0); };
   const afterNextFrame = (done) => requestAnimationFrame(() => afterTask(done));
-  const bench = { received: [], paints: [], snapshots: [] };
+  const bench = { received: [], nextFrames: [], paints: [], snapshots: [], trackFrames: false };
   window.__bench = bench;
   bench.deliver = (seq, json) => {
     bench.received.push(seq, now());
+    // The display's floor: the earliest a change made on arrival can be on screen.
+    if (bench.trackFrames) afterNextFrame((t) => bench.nextFrames.push(seq, t));
     window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(json) }));
   };
   document.addEventListener('chat:painted', (e) => {
     const d = e.detail;
     const record = { messageId: d.messageId, length: d.length, durationMs: d.durationMs, final: d.final, rebuilt: d.rebuilt, at: now(), paintedAt: undefined };
     bench.paints.push(record);
-    (d.final ? afterNextFrame : afterTask)((t) => { record.paintedAt = t; });
+    (d.final ? afterNextFrame : afterTask)((t) => {
+      record.paintedAt = t;
+      if (d.final) window.__benchEvent(JSON.stringify({ kind: 'finalPainted', messageId: d.messageId }));
+    });
   });
   document.addEventListener('chat:snapshot-rendered', (e) => {
     const record = { messages: e.detail.messages, durationMs: e.detail.durationMs, at: now(), paintedAt: undefined };
     bench.snapshots.push(record);
-    afterNextFrame((t) => { record.paintedAt = t; });
+    afterNextFrame((t) => {
+      record.paintedAt = t;
+      window.__benchEvent(JSON.stringify({ kind: 'snapshotPainted' }));
+    });
   });
   const posted = window.__posted;
   const earlier = posted.map((m) => JSON.stringify(m));
@@ -107,6 +122,13 @@ const probeScript = `(() => {
   posted.push = (...items) => { for (const m of items) window.__benchToHost(JSON.stringify(m)); return push(...items); };
   return earlier;
 })()`;
+
+/**
+ * Hands one host message to the page. The JSON travels as a call argument rather than inside
+ * the source of an evaluated expression, so the renderer parses it once (JSON.parse) instead of
+ * also compiling a script holding a 20k-character string literal per message.
+ */
+const deliverFunction = 'function (seq, json) { __bench.deliver(seq, json); }';
 
 /** Chromium, the page server and reusable pages: started once per bench run. */
 export class BenchBrowser {
@@ -158,8 +180,14 @@ export class WebviewBridge implements WebviewSurface {
   clockRoundTrip = Number.NaN;
   private seq = 0;
   private readonly lengths = new Map<string, number>();
+  /** What the page reported on screen since the last clearRecords, and who waits for what. */
+  private readonly finalPainted = new Set<string>();
+  private snapshotsPainted = 0;
+  private readonly waiters = new Set<() => void>();
   private readonly listeners = new Set<(message: unknown) => void>();
   private earlier: string[] = [];
+  /** The page's `window`, which deliveries are called on. */
+  private windowId: string | undefined;
 
   private constructor(
     private readonly page: ChatPage,
@@ -171,11 +199,15 @@ export class WebviewBridge implements WebviewSurface {
     cdp.on('Runtime.bindingCalled', (event) => {
       if (event.name === '__benchToHost') {
         bridge.fromWebview(event.payload);
+      } else if (event.name === '__benchEvent') {
+        bridge.onPageEvent(event.payload);
       }
     });
     await cdp.send('Runtime.addBinding', { name: '__benchToHost' });
+    await cdp.send('Runtime.addBinding', { name: '__benchEvent' });
     await cdp.send('Performance.enable');
     bridge.earlier = (await bridge.evaluate(probeScript)) as string[];
+    bridge.windowId = (await cdp.send('Runtime.evaluate', { expression: 'window' })).result.objectId;
     await bridge.calibrateClock();
     return bridge;
   }
@@ -197,9 +229,9 @@ export class WebviewBridge implements WebviewSurface {
     }
     this.posted.push({ seq, type: message.type, at, bytes: json.length, ...extra });
     // Not awaited by the binding (it never awaits per chunk); CDP keeps the messages in order.
-    return this.cdp.send('Runtime.evaluate', { expression: `__bench.deliver(${seq}, ${JSON.stringify(json)})` }).then(
-      (result) => result.exceptionDetails === undefined,
-    );
+    return this.cdp
+      .send('Runtime.callFunctionOn', { functionDeclaration: deliverFunction, objectId: this.windowId, arguments: [{ value: seq }, { value: json }] })
+      .then((result) => result.exceptionDetails === undefined);
   }
 
   onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
@@ -227,16 +259,20 @@ export class WebviewBridge implements WebviewSurface {
 
   async collect(): Promise<PageRecords> {
     const raw = (await this.evaluate(
-      'JSON.stringify({ received: __bench.received, paints: __bench.paints, snapshots: __bench.snapshots })',
+      'JSON.stringify({ received: __bench.received, nextFrames: __bench.nextFrames, paints: __bench.paints, snapshots: __bench.snapshots })',
     )) as string;
-    const data = JSON.parse(raw) as { received: number[]; paints: PaintRecord[]; snapshots: SnapshotRecord[] };
+    const data = JSON.parse(raw) as { received: number[]; nextFrames: number[]; paints: PaintRecord[]; snapshots: SnapshotRecord[] };
     const toNode = (t: number | undefined | null) => (typeof t === 'number' ? t - this.clockOffset : undefined);
-    const received = new Map<number, number>();
-    for (let i = 0; i + 1 < data.received.length; i += 2) {
-      received.set(data.received[i] as number, (data.received[i + 1] as number) - this.clockOffset);
-    }
+    const bySeq = (pairs: number[]) => {
+      const times = new Map<number, number>();
+      for (let i = 0; i + 1 < pairs.length; i += 2) {
+        times.set(pairs[i] as number, (pairs[i + 1] as number) - this.clockOffset);
+      }
+      return times;
+    };
     return {
-      received,
+      received: bySeq(data.received),
+      nextFrameAfter: bySeq(data.nextFrames),
       paints: data.paints.map((p) => ({ ...p, at: p.at - this.clockOffset, paintedAt: toNode(p.paintedAt) })),
       snapshots: data.snapshots.map((s) => ({ ...s, at: s.at - this.clockOffset, paintedAt: toNode(s.paintedAt) })),
     };
@@ -258,38 +294,61 @@ export class WebviewBridge implements WebviewSurface {
     };
   }
 
+  /** Records, for every message from now on, when the frame after its arrival was done. */
+  async trackNextFrames(): Promise<void> {
+    await this.evaluate('__bench.trackFrames = true');
+  }
+
   /** Forgets what the page and the bridge recorded so far (e.g. after a warm-up). */
   async clearRecords(): Promise<void> {
     this.posted.length = 0;
-    await this.evaluate('__bench.received.length = 0; __bench.paints.length = 0; __bench.snapshots.length = 0');
-  }
-
-  /** Polls a page expression until it is truthy; bounded, so a broken webview cannot hang the bench. */
-  async waitFor(expression: string, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await this.evaluate(expression))) {
-      if (Date.now() > deadline) {
-        throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${this.errors.length ? `; page errors: ${this.errors.join('; ')}` : ''}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    this.finalPainted.clear();
+    this.snapshotsPainted = 0;
+    await this.evaluate('__bench.received.length = 0; __bench.nextFrames.length = 0; __bench.paints.length = 0; __bench.snapshots.length = 0');
   }
 
   /** Waits until an answer's final paint has reached the screen. */
   waitForFinalPaint(messageId: string, timeoutMs = 30_000): Promise<void> {
-    return this.waitFor(
-      `__bench.paints.some((p) => p.final && p.messageId === ${JSON.stringify(messageId)} && p.paintedAt !== undefined)`,
-      timeoutMs,
-      `the final paint of ${messageId}`,
-    );
+    return this.waitForPage(() => this.finalPainted.has(messageId), timeoutMs, `the final paint of ${messageId}`);
   }
 
+  /** Waits until the `count`th snapshot since the last clearRecords is on screen. */
   waitForSnapshotPainted(count: number, timeoutMs = 30_000): Promise<void> {
-    return this.waitFor(
-      `__bench.snapshots.length >= ${count} && __bench.snapshots[${count - 1}].paintedAt !== undefined`,
-      timeoutMs,
-      `snapshot ${count} to be painted`,
-    );
+    return this.waitForPage(() => this.snapshotsPainted >= count, timeoutMs, `snapshot ${count} to be painted`);
+  }
+
+  /** Resolves when the page's events make `done` true; bounded, so a broken webview cannot hang the bench. */
+  private waitForPage(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (done()) {
+          stop();
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${this.errors.length ? `; page errors: ${this.errors.join('; ')}` : ''}`));
+      }, timeoutMs);
+      const stop = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  private onPageEvent(payload: string): void {
+    const event = JSON.parse(payload) as { readonly kind: 'finalPainted'; readonly messageId: string } | { readonly kind: 'snapshotPainted' };
+    if (event.kind === 'finalPainted') {
+      this.finalPainted.add(event.messageId);
+    } else {
+      this.snapshotsPainted++;
+    }
+    for (const check of [...this.waiters]) {
+      check();
+    }
   }
 
   async close(): Promise<void> {
