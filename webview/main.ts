@@ -28,17 +28,21 @@ const composer = new Composer(
   host.uiState.draft,
 );
 
-const newChat = document.createElement('button');
-newChat.id = 'new-chat';
-newChat.type = 'button';
-newChat.className = 'icon-button new-chat';
-newChat.setAttribute('aria-label', 'New chat');
-newChat.title = 'New chat';
-newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
-
 const topBar = document.createElement('div');
 topBar.className = 'top-bar';
-topBar.append(header.element, newChat);
+topBar.append(header.element);
+// The sidebar view has New chat in its title bar, as VS Code's views do; the editor panel has no
+// title bar, so it gets the button here.
+if (root.dataset.surface !== 'sidebar') {
+  const newChat = document.createElement('button');
+  newChat.id = 'new-chat';
+  newChat.type = 'button';
+  newChat.className = 'icon-button new-chat';
+  newChat.setAttribute('aria-label', 'New chat');
+  newChat.title = 'New chat';
+  newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+  topBar.append(newChat);
+}
 root.append(topBar, messages.element, composer.element);
 composer.attached();
 

@@ -514,12 +514,16 @@ describe('composer', () => {
     });
   });
 
-  test('New chat asks the host', async () => {
-    await withPage({}, async (chat) => {
+  test('New chat asks the host from the editor panel; the sidebar leaves it to its title bar', async () => {
+    await withPage({ surface: 'panel' }, async (chat) => {
       await chat.sendHost(snapshot([user('u1', 'q')]));
       await chat.clearPosted();
       await chat.page.locator('#new-chat').click();
       assert.deepEqual(await chat.posted(), [{ type: 'newChat' }]);
+    });
+    await withPage({ surface: 'sidebar' }, async (chat) => {
+      await chat.sendHost(snapshot([user('u1', 'q')]));
+      assert.equal(await chat.page.locator('#new-chat').count(), 0, 'one New chat button in the sidebar, the view title action');
     });
   });
 });
