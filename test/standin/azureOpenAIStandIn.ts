@@ -5,7 +5,6 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
@@ -26,7 +25,7 @@ import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, split
 import { DONE_FRAME, SseFrames } from './sseFrames';
 import { type ApimOptions, authenticate, type AuthOptions } from './standInAuth';
 import type { StandInJwtPayload } from './tokens';
-import { closeServer, listenOnLoopback } from './loopbackServer';
+import { closeServer, listenOnLoopback, loopbackUrl } from './loopbackServer';
 
 export type { ApimOptions } from './standInAuth';
 export type { Scenario, ScriptedError } from './scenario';
@@ -150,13 +149,9 @@ export class AzureOpenAIStandIn {
     return standIn;
   }
 
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
   /** The resource URL to configure, e.g. http://127.0.0.1:PORT (no trailing slash). */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return loopbackUrl(this.server);
   }
 
   get deployments(): readonly string[] {

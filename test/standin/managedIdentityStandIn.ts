@@ -16,10 +16,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { makeStandInJwt, STANDIN_MANAGED_IDENTITY_CLIENT_ID, STANDIN_MANAGED_IDENTITY_OID, STANDIN_TENANT_ID } from './tokens';
-import { closeServer, listenOnLoopback } from './loopbackServer';
+import { closeServer, listenOnLoopback, loopbackUrl } from './loopbackServer';
 
 /**
  * ok: hand out tokens. unavailable: answer like IMDS on a machine without an assigned identity
@@ -72,13 +71,9 @@ export class ManagedIdentityStandIn {
     return standIn;
   }
 
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
   /** For AZURE_POD_IDENTITY_AUTHORITY_HOST. */
   get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return loopbackUrl(this.server);
   }
 
   /** For IDENTITY_ENDPOINT (with IDENTITY_HEADER = identityHeader). */
