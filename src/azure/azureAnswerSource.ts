@@ -1,6 +1,7 @@
 import type { AzureOpenAI } from 'openai';
+import type { ChatCredential } from '../auth/credential';
 import type { Logger } from '../logging/logger';
-import { redactSecrets } from '../logging/redact';
+import { LiveSecrets } from '../logging/redact';
 import { AnswerError, type AnswerSource } from '../chat/answerSource';
 import type { Connection, ConnectionResult } from '../connection/connectionManager';
 import { type ChatTurn, type StreamEnd, streamChatCompletion } from './chatStream';
@@ -17,7 +18,7 @@ export interface AzureAnswerSourceDeps {
 
 /** Answers from an Azure OpenAI deployment, streamed, with one client per connection. */
 export class AzureAnswerSource implements AnswerSource {
-  private client: { readonly connection: Connection; readonly client: AzureOpenAI } | undefined;
+  private client: { readonly connection: Connection; readonly client: AzureOpenAI; readonly secrets: LiveSecrets } | undefined;
 
   constructor(private readonly deps: AzureAnswerSourceDeps) {}
 
@@ -28,7 +29,7 @@ export class AzureAnswerSource implements AnswerSource {
     }
     const { connection } = result;
     const { settings, credential } = connection;
-    const client = this.clientFor(connection);
+    const { client, secrets } = this.clientFor(connection);
     const messages: ChatTurn[] = settings.systemPrompt ? [{ role: 'system', content: settings.systemPrompt }, ...turns] : [...turns];
 
     let tokenRefreshed = false;
@@ -62,7 +63,7 @@ export class AzureAnswerSource implements AnswerSource {
         });
         this.deps.log.warn(
           `POST ${settings.deployment} ${explained.status ?? 'failed'} after ${Date.now() - started} ms, credential ${credential.source}: ` +
-            redactSecrets(error instanceof Error ? error.message : String(error)),
+            secrets.redact(error instanceof Error ? error.message : String(error)),
         );
         // Nothing is retried once text was shown: a second answer would not continue the first.
         if (received === 0 && !signal.aborted) {
@@ -81,21 +82,38 @@ export class AzureAnswerSource implements AnswerSource {
             continue;
           }
         }
-        throw new AnswerError(explained.problem);
+        const { problem } = explained;
+        throw new AnswerError({ ...problem, title: secrets.redact(problem.title), detail: secrets.redact(problem.detail) });
       }
     }
   }
 
-  private clientFor(connection: Connection): AzureOpenAI {
+  private clientFor(connection: Connection): { readonly client: AzureOpenAI; readonly secrets: LiveSecrets } {
     if (this.client?.connection !== connection) {
+      // Every secret this client sends is known to redaction, so a server echoing one bare
+      // cannot get it into the log or onto the screen.
+      const { credential, apimSubscriptionKey } = connection;
+      const secrets = new LiveSecrets([credential.kind === 'apiKey' ? credential.apiKey : undefined, apimSubscriptionKey]);
+      const sent: ChatCredential =
+        credential.kind === 'entra'
+          ? {
+              ...credential,
+              getToken: async () => {
+                const token = await credential.getToken();
+                secrets.addToken(token);
+                return token;
+              },
+            }
+          : credential;
       this.client = {
         connection,
-        client: createAzureOpenAIClient(connection.settings, connection.credential, {
+        secrets,
+        client: createAzureOpenAIClient(connection.settings, sent, {
           ...this.deps.clientExtras,
-          ...(connection.apimSubscriptionKey ? { apimSubscriptionKey: connection.apimSubscriptionKey } : {}),
+          ...(apimSubscriptionKey ? { apimSubscriptionKey } : {}),
         }),
       };
     }
-    return this.client.client;
+    return this.client;
   }
 }

@@ -1,6 +1,7 @@
 import { AzureOpenAI } from 'openai';
 import type { ChatCredential } from '../auth/credential';
 import type { ChatSettings } from '../config/connectionSettings';
+import { constructWithoutSdkEnvironment, fetchRefusingRedirects, hardenedClientOptions } from './requestHardening';
 import { fetchKeepingErrorBodies } from './responseBodies';
 
 export interface ClientExtras {
@@ -16,16 +17,20 @@ export function createAzureOpenAIClient(settings: ChatSettings, credential: Chat
   if (extras.apimSubscriptionKey) {
     defaultHeaders['Ocp-Apim-Subscription-Key'] = extras.apimSubscriptionKey;
   }
-  return new AzureOpenAI({
-    endpoint: settings.endpoint,
-    deployment: settings.deployment,
-    apiVersion: settings.apiVersion,
-    ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
-    defaultHeaders,
-    // Retries happen in AzureAnswerSource, bounded and abortable (see retryPolicy.ts).
-    maxRetries: 0,
-    // The stall timer ends silent streams; this only bounds a request that never gets headers.
-    timeout: 120_000,
-    fetch: fetchKeepingErrorBodies(extras.fetch),
-  });
+  return constructWithoutSdkEnvironment(
+    () =>
+      new AzureOpenAI({
+        ...hardenedClientOptions(),
+        endpoint: settings.endpoint,
+        deployment: settings.deployment,
+        apiVersion: settings.apiVersion,
+        ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
+        defaultHeaders,
+        // Retries happen in AzureAnswerSource, bounded and abortable (see retryPolicy.ts).
+        maxRetries: 0,
+        // The stall timer ends silent streams; this only bounds a request that never gets headers.
+        timeout: 120_000,
+        fetch: fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch)),
+      }),
+  );
 }

@@ -4,6 +4,7 @@ import type { CredentialSource } from '../auth/credential';
 import { SignInRequiredError } from '../auth/credential';
 import { redactSecrets } from '../logging/redact';
 import { StreamStalledError } from './chatStream';
+import { refusedRedirect } from './requestHardening';
 import { failedResponseBody } from './responseBodies';
 import { requestedWaitMs } from './retryPolicy';
 
@@ -63,6 +64,18 @@ export function explainChatError(error: unknown, context: ErrorContext): Explain
         `The answer stopped arriving: nothing for ${error.seconds} seconds.`,
         'What arrived is kept. Retry to ask again; azureOpenAIChat.stallTimeoutSeconds sets how long to wait.',
         ['retry'],
+      ),
+    };
+  }
+  const redirect = refusedRedirect(error);
+  if (redirect) {
+    return {
+      status: redirect.status,
+      tokenRejected: false,
+      problem: problem(
+        `${host} answered with a redirect (${redirect.status}).`,
+        `It points to ${redirect.to ?? 'another address'}. Redirects are never followed, so your key or sign-in and this conversation were not sent there. If the resource has moved, set azureOpenAIChat.endpoint to its new address; your question is kept.`,
+        ['openSettings', 'retry'],
       ),
     };
   }

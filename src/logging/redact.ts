@@ -18,3 +18,33 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
   }
   return result;
 }
+
+/**
+ * The secret values in use right now (the API key, the subscription key, the tokens of this
+ * connection), so that text echoing one bare, with no header name or "Bearer" before it, is
+ * redacted too. Patterns alone cannot recognise an opaque key.
+ */
+export class LiveSecrets {
+  private readonly keys: string[];
+  private readonly tokens: string[] = [];
+
+  constructor(keys: ReadonlyArray<string | undefined>) {
+    this.keys = keys.filter((key): key is string => !!key);
+  }
+
+  /** Remembers a token; the most recent few are kept (they are refreshed about hourly). */
+  addToken(token: string): void {
+    if (!this.tokens.includes(token)) {
+      this.tokens.push(token);
+      if (this.tokens.length > maxTokens) {
+        this.tokens.shift();
+      }
+    }
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [...this.keys, ...this.tokens]);
+  }
+}
+
+const maxTokens = 8;
