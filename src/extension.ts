@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
   const secrets = new SecretStore(context.secrets);
   const microsoft = new VscodeMicrosoftSession();
   const resolver = new CredentialResolver({ microsoft, secrets, log, env: process.env });
-  const connection = new ConnectionManager({ readSettings: readRawSettings, resolver, secrets });
+  const connection = new ConnectionManager({ readSettings: readRawSettings, resolver, secrets, log });
   context.subscriptions.push(
     connection,
     onDidChangeSettings(() => connection.invalidate()),

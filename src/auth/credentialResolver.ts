@@ -4,7 +4,7 @@ import { SecretName } from '../config/settingKeys';
 import type { Logger } from '../logging/logger';
 import { AzureIdentityChain } from './azureIdentityChain';
 import { type ChatCredential, describeSource, SignInRequiredError } from './credential';
-import { checkTokenHost } from './hostPolicy';
+import { checkKeyHost, checkTokenHost } from './hostPolicy';
 
 /** What the resolver needs from VS Code's Microsoft sign-in; implemented in vscodeMicrosoftSession.ts. */
 export interface MicrosoftSessionProvider {
@@ -56,7 +56,7 @@ export class CredentialResolver {
     if (settings.authMode !== 'entra') {
       const apiKey = await this.deps.secrets.get(SecretName.apiKey);
       if (apiKey) {
-        return { ok: true, credential: { kind: 'apiKey', source: 'apiKey', label: describeSource('apiKey'), apiKey } };
+        return this.useApiKey(settings, apiKey, wantsEntra && !hostVerdict.allowed ? hostVerdict.host : undefined);
       }
     }
     if (wantsEntra && !hostVerdict.allowed) {
@@ -99,6 +99,35 @@ export class CredentialResolver {
         actions: settings.authMode === 'entra' ? ['signIn'] : ['signIn', 'setApiKey'],
       },
     };
+  }
+
+  /**
+   * The stored key, if the endpoint may receive it. `entraRefusedFor` names the host the token
+   * policy refused in `auto`: the user expects a Microsoft sign-in, so the header says why the
+   * key is used instead.
+   */
+  private useApiKey(settings: ChatSettings, apiKey: string, entraRefusedFor: string | undefined): ResolvedCredential {
+    const keyVerdict = checkKeyHost(settings.endpoint);
+    if (!keyVerdict.allowed) {
+      return {
+        ok: false,
+        state: 'misconfigured',
+        problem: {
+          title: `Your API key is only sent over https, and ${keyVerdict.host} uses http.`,
+          detail: 'Change azureOpenAIChat.endpoint to an https:// address. Plain http is used only for addresses on this machine.',
+          actions: ['openSettings'],
+        },
+      };
+    }
+    let label = describeSource('apiKey');
+    if (entraRefusedFor) {
+      label = `${label} (Microsoft sign-in is not sent to ${entraRefusedFor})`;
+      this.deps.log.warn(
+        `Microsoft sign-in is not sent to ${entraRefusedFor}, which is not an Azure OpenAI host; using the stored API key. ` +
+          'To sign in there instead, add the host to azureOpenAIChat.trustedHosts in your user settings.',
+      );
+    }
+    return { ok: true, credential: { kind: 'apiKey', source: 'apiKey', label, apiKey } };
   }
 
   private async resolveEntra(settings: ChatSettings): Promise<ChatCredential | undefined> {

@@ -1,6 +1,8 @@
 /**
- * Where a Microsoft Entra token may be sent. A token for the Cognitive Services audience is
- * worth stealing, so it goes only to hosts that look like Azure OpenAI, AI Services or an API
+ * Where a credential may be sent. Every credential goes over https only (plain http only when
+ * the bytes never leave the machine).
+ *
+ * A Microsoft Entra token for the Cognitive Services audience is worth stealing, so it goes only to hosts that look like Azure OpenAI, AI Services or an API
  * Management gateway, or to hosts the user named in the (application-scoped) allow-list.
  */
 const azureHostSuffixes = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com', '.azure-api.net'];
@@ -9,7 +11,7 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 export type TokenHostVerdict =
   | { readonly allowed: true }
-  | { readonly allowed: false; readonly host: string; readonly reason: 'notAzure' | 'notHttps' };
+  | { readonly allowed: false; readonly host: string; readonly reason: 'notAzure' | 'notHttps' | 'notGateway' };
 
 function matchesTrustedHost(host: string, pattern: string): boolean {
   if (pattern.startsWith('*.')) {
@@ -19,14 +21,41 @@ function matchesTrustedHost(host: string, pattern: string): boolean {
 }
 
 export function checkTokenHost(endpoint: string, trustedHosts: readonly string[]): TokenHostVerdict {
-  const url = new URL(endpoint);
-  const host = url.hostname.toLowerCase();
-  const isLoopback = loopbackHosts.has(host);
-  // Plain http is only acceptable when the bytes never leave the machine.
-  if (url.protocol !== 'https:' && !isLoopback) {
+  return checkHost(endpoint, trustedHosts, azureHostSuffixes, 'notAzure');
+}
+
+/**
+ * An API key works only on its own resource, whatever its domain (custom domains included), so
+ * its rule is the transport one: https, or http on loopback.
+ */
+export function checkKeyHost(endpoint: string): TokenHostVerdict {
+  const { host, isLoopback, isHttps } = parseEndpoint(endpoint);
+  return isHttps || isLoopback ? { allowed: true } : { allowed: false, host, reason: 'notHttps' };
+}
+
+/**
+ * An API Management subscription key opens every API of its subscription, so it goes only to
+ * API Management gateways (`*.azure-api.net`) or a gateway's custom domain the user trusts.
+ */
+export function checkSubscriptionKeyHost(endpoint: string, trustedHosts: readonly string[]): TokenHostVerdict {
+  return checkHost(endpoint, trustedHosts, apimHostSuffixes, 'notGateway');
+}
+
+const apimHostSuffixes = ['.azure-api.net'];
+
+function checkHost(endpoint: string, trustedHosts: readonly string[], suffixes: readonly string[], refusal: 'notAzure' | 'notGateway'): TokenHostVerdict {
+  const { host, isLoopback, isHttps } = parseEndpoint(endpoint);
+  if (!isHttps && !isLoopback) {
     return { allowed: false, host, reason: 'notHttps' };
   }
-  const isAzure = azureHostSuffixes.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
+  const isKnown = suffixes.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
   const isTrusted = trustedHosts.some((pattern) => matchesTrustedHost(host, pattern.toLowerCase()));
-  return isAzure || isTrusted ? { allowed: true } : { allowed: false, host, reason: 'notAzure' };
+  return isKnown || isTrusted ? { allowed: true } : { allowed: false, host, reason: refusal };
 }
+
+function parseEndpoint(endpoint: string): { host: string; isLoopback: boolean; isHttps: boolean } {
+  const url = new URL(endpoint);
+  const host = url.hostname.toLowerCase();
+  return { host, isLoopback: loopbackHosts.has(host), isHttps: url.protocol === 'https:' };
+}
+

@@ -60,6 +60,7 @@ export class AzureAnswerSource implements AnswerSource {
           tokenScope: settings.tokenScope,
           credentialSource: credential.source,
           usedSubscriptionKey: connection.apimSubscriptionKey !== undefined,
+          subscriptionKeyWithheld: connection.subscriptionKeyWithheld,
         });
         this.deps.log.warn(
           `POST ${settings.deployment} ${explained.status ?? 'failed'} after ${Date.now() - started} ms, credential ${credential.source}: ` +

@@ -15,6 +15,8 @@ export interface ErrorContext {
   readonly tokenScope: string;
   readonly credentialSource: CredentialSource;
   readonly usedSubscriptionKey: boolean;
+  /** A subscription key is stored but was not sent: the host is not a gateway the policy allows. */
+  readonly subscriptionKeyWithheld?: boolean;
 }
 
 export interface ExplainedError {
@@ -213,6 +215,16 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
 
 function explainGateway(status: number, body: GatewayBody, context: ErrorContext, host: string): Omit<ExplainedError, 'status'> {
   const said = `The gateway said: "${body.message}"`;
+  if (status === 401 && /subscription key/i.test(body.message) && context.subscriptionKeyWithheld) {
+    return {
+      tokenRejected: false,
+      problem: problem(
+        `The gateway at ${host} asks for your API Management subscription key, which is not sent there.`,
+        `${said}. The key goes only to *.azure-api.net gateways and hosts you trust: if ${host} is your gateway's custom domain, add it to azureOpenAIChat.trustedHosts in your user settings.`,
+        ['openSettings', 'retry'],
+      ),
+    };
+  }
   if (status === 401 && /subscription key/i.test(body.message)) {
     const missing = /missing/i.test(body.message);
     return {

@@ -5,12 +5,16 @@ import type { ChatCredential } from '../auth/credential';
 import type { CredentialResolver, SecretReader } from '../auth/credentialResolver';
 import { type ChatSettings, type RawSettings, validateSettings } from '../config/connectionSettings';
 import { SecretName } from '../config/settingKeys';
+import { checkSubscriptionKeyHost } from '../auth/hostPolicy';
+import { type Logger, silentLogger } from '../logging/logger';
 
 /** Everything a request needs to reach Azure OpenAI. A new object whenever any part changes. */
 export interface Connection {
   readonly settings: ChatSettings;
   readonly credential: ChatCredential;
   readonly apimSubscriptionKey: string | undefined;
+  /** A subscription key is stored, but the endpoint is not a gateway that may receive it. */
+  readonly subscriptionKeyWithheld?: boolean;
 }
 
 export type ConnectionResult =
@@ -21,6 +25,7 @@ export interface ConnectionManagerDeps {
   readonly readSettings: () => RawSettings;
   readonly resolver: CredentialResolver;
   readonly secrets: SecretReader;
+  readonly log?: Logger;
 }
 
 /**
@@ -69,14 +74,24 @@ export class ConnectionManager extends Disposable {
     if (!validated.ok) {
       return { ok: false, state: 'misconfigured', problem: validated.problem };
     }
-    const [resolved, apimSubscriptionKey] = await Promise.all([
-      this.deps.resolver.resolve(validated.settings),
+    const { settings } = validated;
+    const [resolved, storedSubscriptionKey] = await Promise.all([
+      this.deps.resolver.resolve(settings),
       this.deps.secrets.get(SecretName.apimSubscriptionKey),
     ]);
     if (!resolved.ok) {
       return { ok: false, state: resolved.state === 'signedOut' ? 'signedOut' : 'misconfigured', problem: resolved.problem };
     }
-    return { ok: true, connection: { settings: validated.settings, credential: resolved.credential, apimSubscriptionKey } };
+    // The subscription key opens every API of its subscription: gateways and trusted hosts only.
+    const keyVerdict = checkSubscriptionKeyHost(settings.endpoint, settings.trustedHosts);
+    const subscriptionKeyWithheld = storedSubscriptionKey !== undefined && !keyVerdict.allowed;
+    if (subscriptionKeyWithheld) {
+      (this.deps.log ?? silentLogger).info(
+        `The API Management subscription key is not sent to ${keyVerdict.host}: it goes only to *.azure-api.net gateways and hosts in azureOpenAIChat.trustedHosts.`,
+      );
+    }
+    const apimSubscriptionKey = subscriptionKeyWithheld ? undefined : storedSubscriptionKey;
+    return { ok: true, connection: { settings, credential: resolved.credential, apimSubscriptionKey, subscriptionKeyWithheld } };
   }
 }
 

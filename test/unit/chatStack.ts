@@ -11,6 +11,7 @@ import type { RawSettings } from '../../src/config/connectionSettings';
 import type { SecretName } from '../../src/config/settingKeys';
 import { ConnectionManager } from '../../src/connection/connectionManager';
 import type { Logger } from '../../src/logging/logger';
+import type { ScopeConsent } from '../../src/auth/scopePolicy';
 import { makeStandInJwt, VSCODE_APP_ID } from '../standin/tokens';
 
 export class RecordingLogger implements Logger {
@@ -68,6 +69,8 @@ export interface ChatStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly managedIdentityTimeoutMs?: number;
   readonly maxRetries?: number;
+  /** Asks about token scopes that are not an Azure OpenAI / AI audience (none: refused). */
+  readonly scopeConsent?: ScopeConsent;
 }
 
 export function createChatStack(options: ChatStackOptions) {
@@ -82,7 +85,7 @@ export function createChatStack(options: ChatStackOptions) {
     managedIdentityTimeoutMs: options.managedIdentityTimeoutMs ?? 1500,
   });
   let settings = options.settings;
-  const connection = new ConnectionManager({ readSettings: () => settings, resolver, secrets });
+  const connection = new ConnectionManager({ readSettings: () => settings, resolver, secrets, log });
   const source = new AzureAnswerSource({
     connection: () => connection.current(),
     log,
