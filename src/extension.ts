@@ -11,6 +11,7 @@ import { SecretName } from './config/settingKeys';
 import { onDidChangeSettings, readRawSettings } from './config/vscodeSettings';
 import { ConnectionManager } from './connection/connectionManager';
 import { createFixRunner, signIn } from './connection/fixActions';
+import { createVscodeScopeConsent } from './connection/scopeConsentPrompt';
 import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import { ChatWebviewBinding, type WebviewSurface } from './webviewHost/chatWebviewBinding';
@@ -31,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
 
   const secrets = new SecretStore(context.secrets);
   const microsoft = new VscodeMicrosoftSession();
-  const resolver = new CredentialResolver({ microsoft, secrets, log, env: process.env });
+  const resolver = new CredentialResolver({ microsoft, secrets, log, env: process.env, scopeConsent: createVscodeScopeConsent(context.globalState) });
   const connection = new ConnectionManager({ readSettings: readRawSettings, resolver, secrets, log });
   context.subscriptions.push(
     connection,

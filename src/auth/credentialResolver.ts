@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import { AzureIdentityChain } from './azureIdentityChain';
 import { type ChatCredential, describeSource, SignInRequiredError } from './credential';
 import { checkKeyHost, checkTokenHost } from './hostPolicy';
+import { acceptedScopesOnly, type ScopeConsent } from './scopePolicy';
 
 /** What the resolver needs from VS Code's Microsoft sign-in; implemented in vscodeMicrosoftSession.ts. */
 export interface MicrosoftSessionProvider {
@@ -27,6 +28,8 @@ export interface CredentialResolverDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly managedIdentityTimeoutMs?: number;
   readonly createChain?: (settings: ChatSettings) => AzureIdentityChain;
+  /** Decides about scopes that are not an Azure OpenAI / AI audience; default: refuse them. */
+  readonly scopeConsent?: ScopeConsent;
 }
 
 /** Scopes for VS Code's Microsoft provider; the tenant travels as a pseudo-scope. */
@@ -48,6 +51,19 @@ export class CredentialResolver {
     const wantsEntra = settings.authMode !== 'apiKey';
     const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts);
     if (wantsEntra && hostVerdict.allowed) {
+      if (!(await (this.deps.scopeConsent ?? acceptedScopesOnly).allows(settings.tokenScope, settings.endpoint))) {
+        return {
+          ok: false,
+          state: 'misconfigured',
+          problem: {
+            title: `Not requesting a Microsoft token for ${settings.tokenScope}.`,
+            detail:
+              'azureOpenAIChat.tokenScope names an audience other than Azure OpenAI (https://cognitiveservices.azure.com/.default), Azure AI (https://ai.azure.com/.default) or an api:// app, and you did not confirm it. ' +
+              'A token for another service would let the endpoint act as you there. Change the setting, or reload the window to be asked again.',
+            actions: ['openSettings'],
+          },
+        };
+      }
       const entra = await this.resolveEntra(settings);
       if (entra) {
         return { ok: true, credential: entra };

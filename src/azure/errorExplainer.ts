@@ -107,9 +107,10 @@ export function explainChatError(error: unknown, context: ErrorContext): Explain
 function explainStatus(error: APIError, context: ErrorContext, host: string): Omit<ExplainedError, 'status'> {
   const status = error.status ?? 0;
   const gateway = parseGatewayBody(failedResponseBody(error.headers as Headers | undefined));
-  // Azure OpenAI's own token check answers in the gateway shape too; it names the audience it wants.
-  const expectedAudience = gateway && /audience is incorrect \(([^)]+)\)/i.exec(gateway.message)?.[1];
-  if (gateway && !expectedAudience) {
+  // Azure OpenAI's own token check answers in the gateway shape too. It names an audience, but
+  // that is the server's word: a hostile endpoint would name the one it wants a token for.
+  const isServiceTokenCheck = gateway !== undefined && /audience is incorrect/i.test(gateway.message);
+  if (gateway && !isServiceTokenCheck) {
     return explainGateway(status, gateway, context, host);
   }
   const serviceMessage = gateway?.message ?? readServiceMessage(error);
@@ -153,7 +154,7 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
         tokenRejected: true,
         problem: problem(
           `${host} rejected your Microsoft sign-in token.`,
-          `It may have expired, or be for another audience or tenant.${expectedAudience ? ` The service expects the audience ${expectedAudience};` : ''} the token is requested for ${context.tokenScope}. Check azureOpenAIChat.tokenScope and azureOpenAIChat.tenantId.`,
+          `It may have expired, or be for another audience or tenant; the token is requested for ${context.tokenScope}. Azure OpenAI takes https://cognitiveservices.azure.com/.default; check azureOpenAIChat.tokenScope and azureOpenAIChat.tenantId.`,
           ['signIn', 'openSettings', 'retry'],
         ),
       };

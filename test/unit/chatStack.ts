@@ -83,6 +83,7 @@ export function createChatStack(options: ChatStackOptions) {
     log,
     env: options.env ?? process.env,
     managedIdentityTimeoutMs: options.managedIdentityTimeoutMs ?? 1500,
+    scopeConsent: options.scopeConsent,
   });
   let settings = options.settings;
   const connection = new ConnectionManager({ readSettings: () => settings, resolver, secrets, log });
