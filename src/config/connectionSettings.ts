@@ -5,8 +5,10 @@ import {
   defaultStallTimeoutSeconds,
   defaultSystemPrompt,
   defaultTokenScope,
+  maxSystemPromptCharacters,
   settingsSection,
   SettingKey,
+  stallTimeoutRangeSeconds,
 } from './settingKeys';
 
 /** Settings exactly as read, before anything is trusted about their types or shapes. */
@@ -130,10 +132,18 @@ export function validateSettings(raw: RawSettings): SettingsResult {
     : [];
 
   const systemPrompt = typeof raw.systemPrompt === 'string' ? raw.systemPrompt : defaultSystemPrompt;
+  if (systemPrompt.length > maxSystemPromptCharacters) {
+    return misconfigured(
+      `The system prompt is too long (${systemPrompt.length.toLocaleString('en-US')} characters).`,
+      `${settingName(SettingKey.systemPrompt)} is sent with every question; keep it under ${maxSystemPromptCharacters.toLocaleString('en-US')} characters.`,
+    );
+  }
 
+  // VS Code does not enforce the schema's minimum/maximum, and setTimeout turns anything above
+  // 2^31-1 ms into 1 ms: every answer would "stop arriving" at once.
   const stallSeconds =
     typeof raw.stallTimeoutSeconds === 'number' && Number.isFinite(raw.stallTimeoutSeconds) && raw.stallTimeoutSeconds > 0
-      ? raw.stallTimeoutSeconds
+      ? Math.min(stallTimeoutRangeSeconds.max, Math.max(stallTimeoutRangeSeconds.min, raw.stallTimeoutSeconds))
       : defaultStallTimeoutSeconds;
 
   return {

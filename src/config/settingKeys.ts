@@ -33,15 +33,27 @@ export const credentialRoutingSettings: readonly SettingKey[] = [
 
 /**
  * Settings VS Code ignores in an untrusted workspace (package.json restrictedConfigurations):
- * the credential routing ones, and those an untrusted repository could use to steer the model
- * (the system prompt) or the bill (the deployment).
+ * every setting a workspace can set at all. Besides the credential routing ones, an untrusted
+ * repository could steer the model (system prompt), the bill (deployment), the API surface
+ * (API version) or cut every answer short (stall timeout). A trusted workspace may set them:
+ * per-project deployments and prompts are a feature, and validation bounds each value.
  */
-export const restrictedInUntrustedWorkspaces: readonly SettingKey[] = [...credentialRoutingSettings, SettingKey.deployment, SettingKey.systemPrompt];
+export const restrictedInUntrustedWorkspaces: readonly SettingKey[] = [
+  ...credentialRoutingSettings,
+  SettingKey.deployment,
+  SettingKey.systemPrompt,
+  SettingKey.apiVersion,
+  SettingKey.stallTimeoutSeconds,
+];
 
 export const defaultTokenScope = 'https://cognitiveservices.azure.com/.default';
 export const defaultApiVersion = '2024-10-21';
 export const defaultSystemPrompt = 'You are a helpful assistant.';
 export const defaultStallTimeoutSeconds = 60;
+/** package.json's minimum/maximum, which VS Code shows but does not enforce: validation clamps. */
+export const stallTimeoutRangeSeconds = { min: 5, max: 600 } as const;
+/** The system prompt goes with every question; a longer one is refused, not silently billed. */
+export const maxSystemPromptCharacters = 50_000;
 
 export const SecretName = {
   apiKey: 'azureOpenAIChat.apiKey',

@@ -110,7 +110,8 @@ describe('streaming chat against the Azure OpenAI stand-in', () => {
 
   test('a stream that stalls is abandoned after the stall timeout, keeping what arrived', async () => {
     standIn.enqueue({ chunks: ['partial ', 'answer ', 'never ends'], stallAfterChunks: 2 });
-    const stack = keyStack({ stallTimeoutSeconds: 0.3 });
+    // 5 s is the smallest stall timeout the setting allows (validation clamps below it).
+    const stack = keyStack({ stallTimeoutSeconds: 5 });
     const answer = await stack.ask('stall');
     assert.equal(answer?.status, 'error');
     assert.equal(answer?.text, 'partial answer ');
