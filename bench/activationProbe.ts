@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createExtensionContext, createVscodeShim } from './vscodeShim';
+import { createExtensionContext, createVscodeShim } from '../test/support/vscodeShim';
 
 interface ModuleInternals {
   _resolveFilename(request: string, ...rest: unknown[]): string;

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import type { ChatMessageView, ConnectionView } from './common/protocol';
 import { toDisposable } from './common/dispose';
 import { CredentialResolver } from './auth/credentialResolver';
-import { SecretStore } from './auth/secretCommands';
+import { SecretStore } from './config/vscodeSecrets';
 import { VscodeMicrosoftSession } from './auth/vscodeMicrosoftSession';
 import { AzureAnswerSource } from './azure/azureAnswerSource';
 import { ChatSession } from './chat/chatSession';
@@ -16,17 +15,11 @@ import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import { ChatWebviewBinding, type WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
+import { type AzureOpenAIChatApi, createTestApi, WebviewReadiness } from './testApi';
 
-/** What activate() returns: enough for tests and automation to drive and observe the chat. */
-export interface AzureOpenAIChatApi {
-  send(text: string): Promise<boolean>;
-  stop(): Promise<void>;
-  whenIdle(): Promise<void>;
-  messages(): Promise<readonly ChatMessageView[]>;
-  connection(): Promise<ConnectionView>;
-}
+export type { AzureOpenAIChatApi } from './testApi';
 
-export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
+export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi | undefined {
   const log = vscode.window.createOutputChannel('Azure OpenAI Chat', { log: true });
   context.subscriptions.push(log);
 
@@ -45,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
   // The saved conversation is read in the background so activation stays fast.
   const session = openSession(context, source, log);
 
+  const readiness = new WebviewReadiness();
   const fixDeps = { microsoft, secrets, connection, log };
   const runFix = createFixRunner(fixDeps);
   const bind = async (surface: WebviewSurface) =>
@@ -54,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
       onDidChangeConnection: (listener) => connection.onDidChange(listener),
       runFix: (action) => void runFix(action),
       openLink: (url) => void confirmAndOpenLink(url),
+      onDidBecomeReady: (kind) => readiness.ready(kind),
       log,
     });
 
@@ -71,13 +66,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
     vscode.commands.registerCommand('azureOpenAIChat.showLog', () => log.show()),
   );
 
-  return {
-    send: async (text) => (await session).send(text),
-    stop: async () => (await session).stop(),
-    whenIdle: async () => (await session).whenIdle(),
-    messages: async () => (await session).snapshot(),
-    connection: () => connection.view(),
-  };
+  return createTestApi(context, { session, connection }, readiness);
 }
 
 async function openSession(context: vscode.ExtensionContext, source: AzureAnswerSource, log: vscode.LogOutputChannel): Promise<ChatSession> {

@@ -4,7 +4,7 @@ import { validateSettings } from '../config/connectionSettings';
 import { SecretName } from '../config/settingKeys';
 import { openExtensionSettings, readRawSettings } from '../config/vscodeSettings';
 import { microsoftScopes } from '../auth/credentialResolver';
-import type { SecretStore } from '../auth/secretCommands';
+import type { SecretStore } from '../config/vscodeSecrets';
 import type { VscodeMicrosoftSession } from '../auth/vscodeMicrosoftSession';
 import type { ConnectionManager } from './connectionManager';
 

@@ -22,6 +22,8 @@ export interface BindingDeps {
   readonly runFix: (action: Exclude<FixAction, 'retry'>) => void;
   readonly openLink: (url: string) => void;
   readonly log: Logger;
+  /** The webview's script loaded and said `ready` (the test API counts these). */
+  readonly onDidBecomeReady?: (kind: WebviewSurface['kind']) => void;
 }
 
 /**
@@ -72,9 +74,9 @@ export class ChatWebviewBinding extends Disposable {
     const { session } = this.deps;
     switch (message.type) {
       case 'ready':
-        // Also the signal the in-host tests wait for: the webview's script runs and talks to us.
         this.deps.log.info(`Chat ${this.surface.kind ?? 'webview'} ready`);
         this.ready = true;
+        this.deps.onDidBecomeReady?.(this.surface.kind);
         void this.sendSnapshot();
         break;
       case 'send':

@@ -16,6 +16,17 @@ export async function confirmAndOpenLink(url: string): Promise<void> {
     open,
   );
   if (choice === open) {
-    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    await vscode.env.openExternal(exactly(url));
   }
+}
+
+/**
+ * The confirmed string itself, not a Uri made from it: Uri.parse decodes percent-escapes and
+ * toString() encodes again, so `a%2Fb` would open as `a/b`, another resource than the one
+ * shown. openExternal is typed for a Uri but takes the string: VS Code parses it and, when
+ * parsing and printing give the same string back, opens that very string
+ * (ExtHostWindow.openUri, MainThreadWindow.$openUri).
+ */
+function exactly(url: string): vscode.Uri {
+  return url as unknown as vscode.Uri;
 }

@@ -19,10 +19,13 @@ import type { AzureOpenAIChatApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'azure-openai-chat.azure-openai-chat';
 
+/** The test API, which activate() returns only in ExtensionMode.Test (as the harness runs it). */
 export async function chatApi(): Promise<AzureOpenAIChatApi> {
-  const extension = vscode.extensions.getExtension<AzureOpenAIChatApi>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<AzureOpenAIChatApi | undefined>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+  const api = await extension.activate();
+  assert.ok(api, 'activate() returned no test API: is the extension running in ExtensionMode.Test?');
+  return api;
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

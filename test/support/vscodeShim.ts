@@ -42,6 +42,9 @@ export class ShimUri {
   }
 }
 
+/** The values of vscode.ExtensionMode. */
+export const ExtensionMode = { Production: 1, Development: 2, Test: 3 } as const;
+
 export function createVscodeShim(called: Set<string>) {
   const note =
     <A extends unknown[], R>(name: string, result: (...args: A) => R) =>
@@ -83,6 +86,7 @@ export function createVscodeShim(called: Set<string>) {
       dispose(): void {}
     },
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
+    ExtensionMode,
     l10n: { t: note('l10n.t', (message: string) => message) },
     window: {
       createOutputChannel: note('window.createOutputChannel', () => logChannel),
@@ -115,14 +119,28 @@ export function createVscodeShim(called: Set<string>) {
   };
 }
 
-/** The ExtensionContext activate() gets: storage in `storageDir`, inert secrets. */
-export function createExtensionContext(extensionDir: string, storageDir: string, called: Set<string>) {
+/**
+ * The ExtensionContext activate() gets: storage in `storageDir`, inert secrets, and the mode VS
+ * Code runs the extension in (the test API is returned in Test mode only).
+ */
+export function createExtensionContext(
+  extensionDir: string,
+  storageDir: string,
+  called: Set<string>,
+  extensionMode: (typeof ExtensionMode)[keyof typeof ExtensionMode] = ExtensionMode.Test,
+) {
   return {
+    extensionMode,
     subscriptions: [] as Disposable[],
     extensionUri: ShimUri.file(extensionDir),
     extensionPath: extensionDir,
     storageUri: ShimUri.file(storageDir),
     globalStorageUri: ShimUri.file(storageDir),
+    globalState: {
+      get: () => undefined,
+      update: async () => undefined,
+      keys: () => [],
+    },
     secrets: {
       get: async () => {
         called.add('secrets.get');

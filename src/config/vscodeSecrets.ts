@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { SecretReader } from './credentialResolver';
-import { SecretName } from '../config/settingKeys';
+import type { SecretReader } from '../auth/credentialResolver';
+import { SecretName } from './settingKeys';
 
 /** Keys live in VS Code's SecretStorage (the OS keychain), never in settings or logs. */
 export class SecretStore implements SecretReader {

@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import type { ChatMessageView, ConnectionView } from './common/protocol';
+import type { ChatSession } from './chat/chatSession';
+import type { ConnectionManager } from './connection/connectionManager';
+
+/**
+ * What activate() returns when VS Code runs the extension's tests: enough to drive and observe
+ * the chat. Whatever activate() returns is handed to every installed extension
+ * (`getExtension(...).exports`), and this reads the conversation and spends the user's quota,
+ * so in Production and Development mode activate() returns nothing.
+ */
+export interface AzureOpenAIChatApi {
+  send(text: string): Promise<boolean>;
+  stop(): Promise<void>;
+  whenIdle(): Promise<void>;
+  messages(): Promise<readonly ChatMessageView[]>;
+  connection(): Promise<ConnectionView>;
+  /** How many times each kind of chat webview has loaded and said `ready` (no log text to parse). */
+  readyWebviews(): Readonly<Record<WebviewKind, number>>;
+}
+
+export type WebviewKind = 'sidebar' | 'panel';
+
+export interface TestApiDeps {
+  readonly session: Promise<ChatSession>;
+  readonly connection: ConnectionManager;
+}
+
+/** Counts webviews that finished loading; the binding reports to it, the test API reads it. */
+export class WebviewReadiness {
+  private readonly counts: Record<WebviewKind, number> = { sidebar: 0, panel: 0 };
+
+  ready(kind: WebviewKind | undefined): void {
+    if (kind) {
+      this.counts[kind]++;
+    }
+  }
+
+  snapshot(): Readonly<Record<WebviewKind, number>> {
+    return { ...this.counts };
+  }
+}
+
+export function createTestApi(context: vscode.ExtensionContext, deps: TestApiDeps, readiness: WebviewReadiness): AzureOpenAIChatApi | undefined {
+  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+    return undefined;
+  }
+  const { session, connection } = deps;
+  return {
+    send: async (text) => (await session).send(text),
+    stop: async () => (await session).stop(),
+    whenIdle: async () => (await session).whenIdle(),
+    messages: async () => (await session).snapshot(),
+    connection: () => connection.view(),
+    readyWebviews: () => readiness.snapshot(),
+  };
+}
