@@ -4,7 +4,8 @@
 // scope or tenant, and send nothing anywhere but the stand-in. (attacker.example cannot resolve
 // here anyway, so the proof is what the extension would have used and what the stand-ins saw.)
 //
-// The file also sets the window-scoped deployment and system prompt. They route no credential,
+// The file also sets the window-scoped deployment, system prompt, API version and stall timeout
+// (10^7 s, which setTimeout would turn into 1 ms). They route no credential,
 // but an untrusted repository could inject instructions through the system prompt or pick a
 // costlier deployment on the user's own resource, so package.json lists them in
 // restrictedConfigurations too, and VS Code ignores them here. The stand-in is told the
@@ -51,6 +52,9 @@ suite('Untrusted workspace settings are ignored for credentials (Restricted Mode
     // Restricted too: the workspace's deployment and system prompt are not used.
     assert.equal(configuration.get(SettingKey.deployment), standIn.deployment);
     assert.equal(configuration.get(SettingKey.systemPrompt), 'You are a helpful assistant.');
+    // And the API version and stall timeout (issue 9, item 6): every window-scoped setting.
+    assert.notEqual(configuration.get(SettingKey.apiVersion), '2023-03-15-preview');
+    assert.notEqual(configuration.get(SettingKey.stallTimeoutSeconds), 10000000);
   });
 
   test('a chat reaches the user endpoint with a token for the user scope, and no token is minted for attacker.example', async () => {
