@@ -164,3 +164,23 @@ export function longAnswer(length: number): string {
   }
   return blocks.join('\n\n').slice(0, length);
 }
+
+/**
+ * An answer of about twenty blocks of the kind that once left the view scrolled to the top when
+ * it finished: an image by reference (`![x][r1]`, defined further down, so the whole answer is
+ * rendered again at the end), raw HTML lines shown as text, and a lone surrogate.
+ */
+export function referenceAnswer(): string {
+  const blocks: string[] = ['Here is the diagram you asked for: ![x][r1] and the [docs][r1] beside it.'];
+  for (let i = 1; i <= 16; i++) {
+    if (i % 5 === 0) {
+      blocks.push(`<div class="note">\n<b>Raw HTML line ${i}</b> <span onclick="x()">stays text</span>\n</div>`);
+    } else if (i % 7 === 0) {
+      blocks.push(`- item ${i} with a lone surrogate \uD800 here\n- another item`);
+    } else {
+      blocks.push(`Paragraph ${i}: ${'the deployment streams each answer token by token to the view. '.repeat(3)}`);
+    }
+  }
+  blocks.push('<details><summary>raw</summary>', '[r1]: http://example.com/diagram.png "Diagram"', 'The last line of the answer.');
+  return blocks.join('\n\n');
+}
