@@ -115,6 +115,11 @@ export function hostileCorpus(leakOrigin: string): string {
     '',
     'A'.repeat(100_000),
     '',
+    // Runs that made linkify quadratic (seconds per render): see boundedLinkify.ts.
+    urlRun(20_000),
+    '',
+    minifiedJsonWithUrls(15_000),
+    '',
     'The end.',
   ].join('\n');
 }
@@ -183,4 +188,29 @@ export function referenceAnswer(): string {
   }
   blocks.push('<details><summary>raw</summary>', '[r1]: http://example.com/diagram.png "Diagram"', 'The last line of the answer.');
   return blocks.join('\n\n');
+}
+
+/**
+ * `length` characters of URLs with nothing between them (a log line, a pasted list): one
+ * whitespace-free run, far longer than any link may be. Stock linkify with a URL length limit
+ * re-scanned the rest of the run at every `://` in it (quadratic).
+ */
+export function urlRun(length: number): string {
+  let text = '';
+  for (let i = 0; text.length < length; i++) {
+    text += `https://example.com/items/${i}/details?page=${i % 7}&sort=name`;
+  }
+  return text.slice(0, length);
+}
+
+/** About `length` characters of minified JSON, one `url` field per object (about 45 characters each). */
+export function minifiedJsonWithUrls(length: number): string {
+  const items: string[] = [];
+  let size = 2;
+  for (let i = 0; size < length; i++) {
+    const item = JSON.stringify({ id: i, url: `https://api.example.com/v1/items/${i}`, ok: i % 2 === 0 });
+    items.push(item);
+    size += item.length + 1;
+  }
+  return `[${items.join(',')}]`.slice(0, length);
 }
