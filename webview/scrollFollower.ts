@@ -48,9 +48,17 @@ export class ScrollFollower {
       this.lastUserScroll = performance.now();
       this.pinned = undefined;
     };
-    scroller.addEventListener('wheel', (event) => event.deltaY < 0 && noteUserScroll(), { passive: true });
+    // Wheel and keys say which way at once: stop following before a layout change in the same
+    // frame could pull the view back down (when there is anywhere up to go).
+    const scrollUp = () => {
+      noteUserScroll();
+      if (scroller.scrollTop > 0) {
+        this.following = false;
+      }
+    };
+    scroller.addEventListener('wheel', (event) => event.deltaY < 0 && scrollUp(), { passive: true });
     scroller.addEventListener('touchmove', noteUserScroll, { passive: true });
-    scroller.addEventListener('keydown', (event) => (scrollUpKeys.has(event.key) || (event.key === ' ' && event.shiftKey)) && noteUserScroll(), {
+    scroller.addEventListener('keydown', (event) => (scrollUpKeys.has(event.key) || (event.key === ' ' && event.shiftKey)) && scrollUp(), {
       passive: true,
     });
     // The scroll bar belongs to the scroller itself; its content gets its own pointer events.
