@@ -20,6 +20,7 @@ import { measureConversation } from './conversation';
 import { snapshotBuild } from './buildSnapshot';
 import { BenchStandIn } from './hostStack';
 import { measureLatency } from './latency';
+import { measureLinkifyCost } from './linkifyCost';
 import { measureFlatCost } from './renderCost';
 import { type FigureResult, printFigure, printSection, printTable, writeResults } from './report';
 import { measureStartup } from './startup';
@@ -44,6 +45,8 @@ const figures: readonly Figure[] = [
   { title: '3. Long conversation (500 restored messages)', rows: ['3. 500 messages to first paint'], run: measureConversation },
   { title: '4. Activation and size', rows: ['4. activation and size'], run: measureStartup },
   { title: '5. Tokens (50 requests within a token lifetime)', rows: ['5. tokens'], run: measureTokens },
+  // Issue 9, item 7: bare URLs found in linear time (before/after in the same run).
+  { title: '6. Linkify (URL runs and minified JSON, N and 4N characters)', rows: ['6. linkify'], run: measureLinkifyCost },
 ];
 
 async function main(): Promise<number> {

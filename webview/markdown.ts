@@ -5,6 +5,7 @@
  * - `html: false`: raw HTML in the answer is escaped, never parsed.
  * - Links survive only with an `http:`/`https:` destination no longer than the host accepts;
  *   anything else (`javascript:`, `data:`, `vbscript:`, `file:`, relative) stays plain text.
+ *   Bare URLs are found in time linear in the text (boundedLinkify.ts).
  *   Clicks are intercepted elsewhere and go to the host, which asks before opening.
  * - Images never become `<img>`: a visible placeholder names the alt text and the URL, so a
  *   remote image cannot be used to send conversation data to a server (it is never requested).
@@ -15,6 +16,7 @@
 import MarkdownIt from 'markdown-it';
 import type { RendererRule } from 'markdown-it';
 import { protocolLimits } from '../src/common/protocol';
+import { useBoundedLinkify } from './boundedLinkify';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
@@ -24,6 +26,9 @@ md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
 const allowedScheme = /^https?:\/\//i;
 
 md.validateLink = (url: string): boolean => allowedScheme.test(url) && url.length <= protocolLimits.maxUrlLength;
+
+// The length limit above made linkify rescan long runs of URLs (quadratic): see boundedLinkify.ts.
+useBoundedLinkify(md, protocolLimits.maxUrlLength);
 
 const escapeHtml = md.utils.escapeHtml;
 

@@ -79,6 +79,9 @@ export class MessageList {
   reset(messages: readonly ChatMessageView[], initialPosition: ScrollPosition): void {
     const started = performance.now();
     const position = this.entries.size > 0 ? this.scroll.position() : initialPosition;
+    for (const entry of this.entries.values()) {
+      this.scroll.unobserve(entry.element);
+    }
     this.entries.clear();
     this.streaming.clear();
     this.deferred = [];
@@ -145,6 +148,7 @@ export class MessageList {
       return;
     }
     entry.element.remove();
+    this.scroll.unobserve(entry.element);
     this.entries.delete(messageId);
     this.streaming.delete(entry);
     this.updateWelcome();
@@ -173,6 +177,7 @@ export class MessageList {
       }
     }
     this.entries.set(message.id, entry);
+    this.scroll.observe(root);
     this.decorate(entry, message.status, message.problem);
     return entry;
   }

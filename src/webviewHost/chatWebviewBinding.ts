@@ -1,5 +1,6 @@
 import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMessage } from '../common/protocol';
 import { Disposable, type IDisposable } from '../common/dispose';
+import { AnswerAfterFix } from '../chat/answerAfterFix';
 import type { ChatSession, ConversationEvent } from '../chat/chatSession';
 import type { Logger } from '../logging/logger';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
@@ -38,6 +39,8 @@ export class ChatWebviewBinding extends Disposable {
   private readonly pendingDeltas = new Map<string, string>();
   private flushScheduled = false;
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
+  /** Re-asks a question that ended on a problem card once that card's fix worked. */
+  private readonly answerAfterFix: AnswerAfterFix;
 
   constructor(
     private readonly surface: WebviewSurface,
@@ -52,6 +55,8 @@ export class ChatWebviewBinding extends Disposable {
         this.post({ type: 'connection', connection });
       }),
     );
+    // After the header learned of the new connection, so the view shows "Signed in" first.
+    this.answerAfterFix = this._register(new AnswerAfterFix({ session: deps.session, onDidChangeConnection: deps.onDidChangeConnection }));
     this._register(
       surface.onDidChangeVisibility(() => {
         if (surface.visible && this.stale) {
@@ -101,6 +106,7 @@ export class ChatWebviewBinding extends Disposable {
             session.retry(last.id);
           }
         } else {
+          this.answerAfterFix.fixStarted(message.action);
           this.deps.runFix(message.action);
         }
         break;

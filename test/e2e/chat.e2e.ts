@@ -53,21 +53,39 @@ const STEPS: readonly Step[] = [
     },
   },
   {
-    name: 'Sign in with Microsoft asks for consent, then the header names the account',
+    // Ask first, then sign in (issue 9): the question that met the sign-in card is answered
+    // once the sign-in from that card worked, without being typed again, and the card is gone.
+    name: 'a question asked signed out is answered after Sign in with Microsoft from its card and Allow',
     async run(world) {
       const panel = required(world.panel);
-      await panel.locator('#sign-in').click();
+      const question = 'Asked before signing in?';
+      const failed = await ask(panel, question);
+      await waitForStatus(failed, 'error', world.timeoutMs);
+      const card = failed.locator('.problem');
+      const title = await card.locator('.problem-title').innerText();
+      assert(title.includes('Sign in to chat with Azure OpenAI'), `unexpected card: ${title}`);
+      await screenshot(world.page, '02-sign-in-card');
+      await card.locator('button[data-action="signIn"]').click();
       const dialog = world.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: world.timeoutMs });
       const message = await dialog.innerText();
       assert(/wants to sign in using Microsoft \(stand-in\)/.test(message), `unexpected dialog: ${message}`);
-      await screenshot(world.page, '02-consent-dialog');
+      await screenshot(world.page, '03-consent-dialog');
       await dialog.getByRole('button', { name: 'Allow' }).click();
       const header = panel.locator('#connection[data-state="ready"]');
       await header.waitFor({ timeout: world.timeoutMs });
       await waitFor(async () => (await header.innerText()).includes(`Signed in as ${ACCOUNT} via VS Code`), world.timeoutMs,
         async () => `header says: ${await header.innerText()}`);
-      await screenshot(world.page, '03-signed-in');
+      const answered = panel.locator('.message.assistant[data-status="done"]');
+      await waitFor(async () => (await answered.count()) === 1, world.timeoutMs,
+        async () => `answers: ${JSON.stringify(await panel.locator('.message.assistant').evaluateAll((els) => els.map((el) => el.getAttribute('data-status'))))}`);
+      const text = await answered.innerText();
+      assert(text.includes(`You asked: ${question}`), `unexpected answer: ${text}`);
+      assert((await panel.locator('.message.user').count()) === 1, 'the question was asked twice');
+      assert((await panel.locator('.message .problem').count()) === 0, 'the sign-in card is still there');
+      const asked = world.standIns.aoai.requests.filter((r) => JSON.stringify(r.body).includes(question));
+      assert(asked.length === 1 && asked[0]?.auth === 'bearer', `the stand-in saw the question ${asked.length} time(s)`);
+      await screenshot(world.page, '04-signed-in-and-answered');
     },
   },
   {
@@ -82,7 +100,7 @@ const STEPS: readonly Step[] = [
       const request = world.standIns.aoai.requests.at(-1);
       assert(request?.auth === 'bearer', `the stand-in saw auth ${request?.auth}, expected a bearer token`);
       assert(request.token?.appid === VSCODE_APP_ID, `the token came from ${request.token?.appid}, not VS Code's sign-in`);
-      await screenshot(world.page, '04-answer');
+      await screenshot(world.page, '05-answer');
     },
   },
   {
@@ -105,7 +123,7 @@ const STEPS: readonly Step[] = [
       assert(request, 'the stand-in saw no request');
       await Promise.race([request.completed, delay(5_000)]);
       assert(request.closedEarly, 'Stop did not close the HTTP request');
-      await screenshot(world.page, '05-stopped');
+      await screenshot(world.page, '06-stopped');
     },
   },
   {
@@ -119,7 +137,7 @@ const STEPS: readonly Step[] = [
         async () => `the sidebar shows ${await sidebar.locator('.message.user').count()} of ${questions.length} questions`);
       assert(JSON.stringify(await sidebar.locator('.message.user').allInnerTexts()) === JSON.stringify(questions),
         'the sidebar shows other questions than the panel');
-      await screenshot(world.page, '06-sidebar');
+      await screenshot(world.page, '07-sidebar');
     },
   },
 ];

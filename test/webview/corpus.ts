@@ -115,6 +115,11 @@ export function hostileCorpus(leakOrigin: string): string {
     '',
     'A'.repeat(100_000),
     '',
+    // Runs that made linkify quadratic (seconds per render): see boundedLinkify.ts.
+    urlRun(20_000),
+    '',
+    minifiedJsonWithUrls(15_000),
+    '',
     'The end.',
   ].join('\n');
 }
@@ -163,4 +168,49 @@ export function longAnswer(length: number): string {
     size += block.length + 2;
   }
   return blocks.join('\n\n').slice(0, length);
+}
+
+/**
+ * An answer of about twenty blocks of the kind that once left the view scrolled to the top when
+ * it finished: an image by reference (`![x][r1]`, defined further down, so the whole answer is
+ * rendered again at the end), raw HTML lines shown as text, and a lone surrogate.
+ */
+export function referenceAnswer(): string {
+  const blocks: string[] = ['Here is the diagram you asked for: ![x][r1] and the [docs][r1] beside it.'];
+  for (let i = 1; i <= 16; i++) {
+    if (i % 5 === 0) {
+      blocks.push(`<div class="note">\n<b>Raw HTML line ${i}</b> <span onclick="x()">stays text</span>\n</div>`);
+    } else if (i % 7 === 0) {
+      blocks.push(`- item ${i} with a lone surrogate \uD800 here\n- another item`);
+    } else {
+      blocks.push(`Paragraph ${i}: ${'the deployment streams each answer token by token to the view. '.repeat(3)}`);
+    }
+  }
+  blocks.push('<details><summary>raw</summary>', '[r1]: http://example.com/diagram.png "Diagram"', 'The last line of the answer.');
+  return blocks.join('\n\n');
+}
+
+/**
+ * `length` characters of URLs with nothing between them (a log line, a pasted list): one
+ * whitespace-free run, far longer than any link may be. Stock linkify with a URL length limit
+ * re-scanned the rest of the run at every `://` in it (quadratic).
+ */
+export function urlRun(length: number): string {
+  let text = '';
+  for (let i = 0; text.length < length; i++) {
+    text += `https://example.com/items/${i}/details?page=${i % 7}&sort=name`;
+  }
+  return text.slice(0, length);
+}
+
+/** About `length` characters of minified JSON, one `url` field per object (about 45 characters each). */
+export function minifiedJsonWithUrls(length: number): string {
+  const items: string[] = [];
+  let size = 2;
+  for (let i = 0; size < length; i++) {
+    const item = JSON.stringify({ id: i, url: `https://api.example.com/v1/items/${i}`, ok: i % 2 === 0 });
+    items.push(item);
+    size += item.length + 1;
+  }
+  return `[${items.join(',')}]`.slice(0, length);
 }
