@@ -202,10 +202,16 @@ describe('scroll-following: the end of an answer the user followed is on screen'
         { pieceSize: 4, deltasPerBurst: 1, framesBetween: 1 },
         { pieceSize: 5, deltasPerBurst: 300, framesBetween: 0, clickBeforeEnd: true },
       ];
+      const rebuilt: boolean[] = [];
       for (const [i, pace] of paces.entries()) {
         await askAndStream(chat, `ref${i}`, text, pace);
+        const final = await chat.page.evaluate((id) => (globalThis as unknown as PageGlobals).__lastPainted[id], `ref${i}`);
+        rebuilt.push(final?.rebuilt === true);
         assertEndOnScreen(await endOfAnswer(chat, `ref${i}`), `reference answer ${JSON.stringify(pace)}`);
       }
+      // Streamed in pieces, the reference reaches back into finished blocks: the final check
+      // replaced the whole answer's DOM (in one burst there is nothing to replace).
+      assert.ok(rebuilt.filter(Boolean).length >= 3, `the final full re-render ran: ${JSON.stringify(rebuilt)}`);
     });
   });
 
