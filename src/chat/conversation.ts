@@ -110,8 +110,8 @@ export class Conversation {
   }
 }
 
+/** A copy for the views and the journal; fields added by other features travel along. */
 export function toView(message: ChatMessage): ChatMessageView {
-  return message.problem
-    ? { id: message.id, role: message.role, text: message.text, status: message.status, problem: message.problem }
-    : { id: message.id, role: message.role, text: message.text, status: message.status };
+  const { problem, ...rest } = message;
+  return problem ? { ...rest, problem } : rest;
 }
