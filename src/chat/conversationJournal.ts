@@ -5,6 +5,7 @@ import type { FixAction, MessageStatus, ProblemView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
+import type { Attachment } from './editorContext';
 
 /**
  * One conversation on disk as an append-only journal of JSON lines: one line per change, so a
@@ -219,7 +220,7 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
         return undefined;
       }
       const parsedProblem = parseOptionalProblem(problem);
-      if (parsedProblem === null) {
+      if (parsedProblem === null || (extra.attachments !== undefined && !isAttachmentList(extra.attachments))) {
         return undefined;
       }
       const message: ChatMessage = { ...extra, id, role, text, status };
@@ -257,6 +258,25 @@ function parseOptionalProblem(value: unknown): ProblemView | undefined | null {
   }
   const actions = value.actions.filter((action): action is FixAction => typeof action === 'string' && fixActions.includes(action));
   return { title: value.title, detail: value.detail, actions };
+}
+
+/** Attachments are sent to the model again with later questions: every field must be right. */
+function isAttachmentList(value: unknown): value is Attachment[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (item) =>
+        isRecord(item) &&
+        isId(item.id) &&
+        (item.kind === 'file' || item.kind === 'selection') &&
+        typeof item.name === 'string' &&
+        typeof item.language === 'string' &&
+        typeof item.text === 'string' &&
+        typeof item.tokens === 'number' &&
+        typeof item.truncated === 'boolean' &&
+        (item.note === undefined || typeof item.note === 'string'),
+    )
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,10 @@
 import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMessage } from '../common/protocol';
 import { Disposable, type IDisposable } from '../common/dispose';
 import type { ChatSession, ConversationEvent } from '../chat/chatSession';
+import type { OpenConversation } from '../chat/conversationLibrary';
+import { messageForWebview } from '../chat/editorContext';
 import type { Logger } from '../logging/logger';
+import { type ConversationDeps, ConversationController } from './conversationController';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
 
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
@@ -15,7 +18,10 @@ export interface WebviewSurface {
 }
 
 export interface BindingDeps {
+  /** The conversation shown first; with `conversations`, the view can switch to others. */
   readonly session: ChatSession;
+  readonly conversationId?: string;
+  readonly conversations?: ConversationDeps;
   readonly connection: () => Promise<ConnectionView>;
   readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...). Never an arbitrary command. */
@@ -36,14 +42,24 @@ export class ChatWebviewBinding extends Disposable {
   private readonly pendingDeltas = new Map<string, string>();
   private flushScheduled = false;
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
+  private session: ChatSession;
+  private sessionListener: IDisposable;
+  /** Conversations feature: which conversation this view shows, history, context, code actions. */
+  readonly conversations: ConversationController | undefined;
 
   constructor(
     private readonly surface: WebviewSurface,
     private readonly deps: BindingDeps,
   ) {
     super();
+    this.session = deps.session;
+    this.sessionListener = deps.session.onDidChange((event) => this.forward(event));
+    this._register({ dispose: () => this.sessionListener.dispose() });
+    if (deps.conversations) {
+      const view = { post: (message: HostToWebviewMessage) => this.post(message), show: (opened: OpenConversation) => this.show(opened), restoreDraft: (text: string) => this.post({ type: 'restoreDraft', text }) };
+      this.conversations = this._register(new ConversationController(deps.conversations, view, { id: deps.conversationId ?? '', session: deps.session }));
+    }
     this._register(surface.onDidReceiveMessage((raw) => this.receive(raw)));
-    this._register(deps.session.onDidChange((event) => this.forward(event)));
     this._register(
       deps.onDidChangeConnection((connection) => {
         this.lastConnection = connection;
@@ -68,8 +84,17 @@ export class ChatWebviewBinding extends Disposable {
     this.handle(message);
   }
 
+  /** Shows another conversation in this view (conversations feature). */
+  private show(opened: OpenConversation): void {
+    this.sessionListener.dispose();
+    this.session = opened.session;
+    this.sessionListener = opened.session.onDidChange((event) => this.forward(event));
+    this.pendingDeltas.clear();
+    void this.sendSnapshot();
+  }
+
   private handle(message: WebviewToHostMessage): void {
-    const { session } = this.deps;
+    const { session } = this;
     switch (message.type) {
       case 'ready':
         // Also the signal the in-host tests wait for: the webview's script runs and talks to us.
@@ -78,7 +103,7 @@ export class ChatWebviewBinding extends Disposable {
         void this.sendSnapshot();
         break;
       case 'send':
-        if (!session.send(message.text)) {
+        if (!(this.conversations ? this.conversations.send(message.text) : session.send(message.text))) {
           // Busy: give the question back rather than lose it.
           this.post({ type: 'restoreDraft', text: message.text });
         }
@@ -90,7 +115,11 @@ export class ChatWebviewBinding extends Disposable {
         session.retry(message.messageId);
         break;
       case 'newChat':
-        void session.clear();
+        if (this.conversations) {
+          this.conversations.newChat();
+        } else {
+          void session.clear();
+        }
         break;
       case 'fix':
         if (message.action === 'retry') {
@@ -104,6 +133,23 @@ export class ChatWebviewBinding extends Disposable {
         break;
       case 'openLink':
         this.deps.openLink(message.url);
+        break;
+      // Conversations feature.
+      case 'openConversation':
+      case 'listConversations':
+      case 'renameConversation':
+      case 'deleteConversation':
+      case 'undoDelete':
+      case 'exportConversation':
+      case 'insertCode':
+      case 'openCode':
+      case 'attachActiveFile':
+      case 'attachFiles':
+      case 'attachUris':
+      case 'removeAttachment':
+      case 'resend':
+      case 'copyAnswer':
+        this.conversations?.handle(message);
         break;
     }
   }
@@ -128,7 +174,7 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'messageAdded':
         this.flushDeltas();
-        this.post({ type: 'messageAdded', message: event.message });
+        this.post({ type: 'messageAdded', message: messageForWebview(event.message) });
         return;
       case 'messageFinished':
         this.flushDeltas();
@@ -170,8 +216,9 @@ export class ChatWebviewBinding extends Disposable {
     this.stale = false;
     this.pendingDeltas.clear();
     // Messages first, so a slow sign-in check never delays showing the conversation.
-    const { session } = this.deps;
-    this.post({ type: 'snapshot', messages: session.snapshot(), connection: this.lastConnection, busy: session.busy });
+    const { session } = this;
+    this.conversations?.postState();
+    this.post({ type: 'snapshot', messages: session.snapshot().map(messageForWebview), connection: this.lastConnection, busy: session.busy });
     const connection = await this.deps.connection();
     if (connection !== this.lastConnection) {
       this.lastConnection = connection;
