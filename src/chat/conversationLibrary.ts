@@ -92,7 +92,9 @@ export class ConversationLibrary extends Disposable {
     await this.store?.loadSearchText();
   }
 
-  rename(id: string, title: string): void {
+  /** Renames a saved conversation (another window's too: the index is read again first). */
+  async rename(id: string, title: string): Promise<void> {
+    await this.store?.refresh();
     if (this.store?.get(id)) {
       this.store.update(id, { title: title.trim(), renamed: true }, false);
       this.changes.fire(id);

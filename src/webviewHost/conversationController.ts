@@ -185,7 +185,7 @@ export class ConversationController extends Disposable {
       case 'renameConversation': {
         const title = await editor.askTitle(library.title(message.id));
         if (title?.trim()) {
-          library.rename(message.id, title);
+          await library.rename(message.id, title);
         }
         return;
       }
