@@ -21,6 +21,9 @@ export interface AzureOpenAIChatApi {
   whenIdle(): Promise<void>;
   messages(): Promise<readonly ChatMessageView[]>;
   connection(): Promise<ConnectionView>;
+  /** Conversations feature: the saved history, and switching the chat used last to one. */
+  conversations(): Promise<readonly { readonly id: string; readonly title: string }[]>;
+  openConversation(id: string): Promise<boolean>;
 }
 
 export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
@@ -66,11 +69,13 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
   );
 
   return {
-    send: async (text) => (await conversations.active()).session.send(text),
+    send: (text) => conversations.send(text),
     stop: async () => (await conversations.active()).session.stop(),
     whenIdle: async () => (await conversations.active()).session.whenIdle(),
     messages: () => conversations.messages(),
     connection: () => connection.view(),
+    conversations: () => conversations.list(),
+    openConversation: (id) => conversations.open(id),
   };
 }
 

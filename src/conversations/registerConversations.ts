@@ -25,7 +25,12 @@ export interface Conversations {
   bind(surface: WebviewSurface, common: Omit<BindingDeps, 'session' | 'conversationId' | 'conversations'>): Promise<ChatWebviewBinding>;
   /** The conversation of the view used last (the API's and the commands' target). */
   active(): Promise<OpenConversation>;
+  /** Asks in that conversation, with what is attached in its view. */
+  send(text: string): Promise<boolean>;
   messages(): Promise<readonly ChatMessageView[]>;
+  /** Saved conversations, newest first; and switching the view used last to one. */
+  list(): Promise<readonly { readonly id: string; readonly title: string }[]>;
+  open(id: string): Promise<boolean>;
 }
 
 const rememberedKey = (kind: SurfaceKind) => `azureOpenAIChat.conversation.${kind}`;
@@ -53,7 +58,8 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     const conversationDeps = {
       library: lib,
       editor,
-      remembered: context.workspaceState.get<string>(rememberedKey(kind)) ?? (bindings.size === 0 ? viewless?.id : undefined),
+      // A view opened for the first time shows the conversation in use, as before there were several.
+      remembered: context.workspaceState.get<string>(rememberedKey(kind)) ?? (await active()).id,
       onDidSwitch: (id: string) => void context.workspaceState.update(rememberedKey(kind), id),
       onDispose: () => {
         if (created.binding && bindings.get(kind) === created.binding) {
@@ -95,7 +101,12 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     if (controller) {
       return controller.current;
     }
-    viewless ??= (await library).create();
+    if (!viewless) {
+      // After a reload with no view open yet: carry on with the latest conversation.
+      const lib = await library;
+      const latest = (await lib.list())[0];
+      viewless = (latest && (await lib.open(latest.id))) || lib.create();
+    }
     return viewless;
   };
 
@@ -175,6 +186,20 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
   return {
     bind,
     active,
+    send: async (text) => {
+      const controller = activeController();
+      return controller ? controller.send(text) : (await active()).session.send(text);
+    },
+    list: async () => (await (await library).list()).map(({ id, title }) => ({ id, title })),
+    open: async (id) => {
+      const controller = activeController();
+      if (controller) {
+        return controller.open(id);
+      }
+      const opened = await (await library).open(id);
+      viewless = opened ?? viewless;
+      return opened !== undefined;
+    },
     messages: async () => (await active()).session.snapshot().map(messageForWebview),
   };
 }
