@@ -17,6 +17,7 @@ import { applyToProcessEnv, isolatedAzureEnvironment } from '../test/standin/tes
 import { repoRoot } from '../test/webview/chatPage';
 import type { BenchContext } from './context';
 import { measureConversation } from './conversation';
+import { measureConversations } from './conversations';
 import { snapshotBuild } from './buildSnapshot';
 import { BenchStandIn } from './hostStack';
 import { measureLatency } from './latency';
@@ -44,6 +45,11 @@ const figures: readonly Figure[] = [
   { title: '3. Long conversation (500 restored messages)', rows: ['3. 500 messages to first paint'], run: measureConversation },
   { title: '4. Activation and size', rows: ['4. activation and size'], run: measureStartup },
   { title: '5. Tokens (50 requests within a token lifetime)', rows: ['5. tokens'], run: measureTokens },
+  {
+    title: '6. Conversations (switch to 500 messages, history of 1,000, search)',
+    rows: ['6. switch to 500 messages', '6. history of 1,000 opens', '6. history search'],
+    run: measureConversations,
+  },
 ];
 
 async function main(): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import type { ConversationSummaryView, WebviewToHostMessage } from '../src/common/protocol';
 import { element } from './dom';
+import { whenIdle } from './idle';
 
 interface Item {
   readonly row: HTMLLIElement;
@@ -17,6 +18,8 @@ interface Item {
 }
 
 const undoVisibleMs = 15_000;
+/** About two screens of a tall sidebar. */
+const firstRows = 60;
 
 export class HistoryView {
   readonly element: HTMLElement;
@@ -27,6 +30,8 @@ export class HistoryView {
   private readonly undoText: HTMLElement;
   private readonly items = new Map<string, Item>();
   private undoId: string | undefined;
+  /** Rows of a long list still to be added in idle time. */
+  private pendingRows: readonly ConversationSummaryView[] | undefined;
   private undoTimer: ReturnType<typeof setTimeout> | undefined;
   private returnFocus: HTMLElement | undefined;
   private readonly dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -100,26 +105,46 @@ export class HistoryView {
     if (query !== this.search.value) {
       return;
     }
+    const started = performance.now();
+    this.pendingRows = undefined;
     const rows: HTMLLIElement[] = [];
     const now = new Date();
-    for (const summary of summaries) {
-      const item = this.items.get(summary.id) ?? this.createItem(summary.id);
-      const when = this.formatDate(summary.updated, now);
-      const shown = `${summary.title}\u0000${when}`;
-      if (item.shown !== shown) {
-        item.shown = shown;
-        item.title.textContent = summary.title;
-        item.date.textContent = when;
-        item.open.setAttribute('aria-label', `${summary.title}, ${when}`);
-        for (const action of item.actions) {
-          action.setAttribute('aria-label', `${action.dataset.label ?? ''} “${summary.title}”`);
-        }
-      }
-      rows.push(item.row);
+    // The first screenful at once; the rest of a long history in idle time, so opening stays quick.
+    const later = summaries.slice(firstRows);
+    for (const summary of summaries.slice(0, firstRows)) {
+      rows.push(this.row(summary, now));
     }
     this.list.replaceChildren(...rows);
-    this.empty.hidden = rows.length > 0;
+    this.empty.hidden = summaries.length > 0;
     this.empty.textContent = query.trim() ? `No conversation mentions “${query.trim()}”.` : 'No conversations yet.';
+    if (later.length > 0) {
+      const pending = later;
+      this.pendingRows = pending;
+      whenIdle(() => {
+        if (this.pendingRows === pending) {
+          this.pendingRows = undefined;
+          this.list.append(...pending.map((summary) => this.row(summary, now)));
+        }
+      });
+    }
+    // For tests and the benchmark, like chat:snapshot-rendered.
+    document.dispatchEvent(new CustomEvent('chat:history-rendered', { detail: { query, items: summaries.length, durationMs: performance.now() - started } }));
+  }
+
+  private row(summary: ConversationSummaryView, now: Date): HTMLLIElement {
+    const item = this.items.get(summary.id) ?? this.createItem(summary.id);
+    const when = this.formatDate(summary.updated, now);
+    const shown = `${summary.title}\u0000${when}`;
+    if (item.shown !== shown) {
+      item.shown = shown;
+      item.title.textContent = summary.title;
+      item.date.textContent = when;
+      item.open.setAttribute('aria-label', `${summary.title}, ${when}`);
+      for (const action of item.actions) {
+        action.setAttribute('aria-label', `${action.dataset.label ?? ''} “${summary.title}”`);
+      }
+    }
+    return item.row;
   }
 
   /** After a delete: say so, and offer Undo for a while. */

@@ -170,8 +170,21 @@ export class ConversationStore {
     return all.filter((meta) => meta.title.toLowerCase().includes(needle) || (this.searchText.get(meta.id)?.text.includes(needle) ?? false));
   }
 
+  private loadingSearchText: Promise<void> | undefined;
+
   /** Reads the text of the conversations search has not seen yet (a few files at a time). */
   async loadSearchText(metas: readonly ConversationMeta[] = this.list()): Promise<void> {
+    // One reader at a time: a search while the history prepares waits for it instead of reading twice.
+    while (this.loadingSearchText) {
+      await this.loadingSearchText;
+    }
+    this.loadingSearchText = this.readSearchText(metas).finally(() => {
+      this.loadingSearchText = undefined;
+    });
+    await this.loadingSearchText;
+  }
+
+  private async readSearchText(metas: readonly ConversationMeta[]): Promise<void> {
     const stale = metas.filter((meta) => this.searchText.get(meta.id)?.updated !== meta.updated);
     const parallel = 8;
     for (let i = 0; i < stale.length; i += parallel) {

@@ -52,6 +52,7 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
 
   const bind: Conversations['bind'] = async (surface, common) => {
     const kind: SurfaceKind = surface.kind ?? 'panel';
+    log.debug(`Binding the chat ${kind}`);
     const lib = await library;
     // Filled in below; the view's controller says when the view goes away.
     const created: { binding?: ChatWebviewBinding } = {};
@@ -69,6 +70,7 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
       log,
     };
     const initial = await ConversationController.initial(conversationDeps);
+    log.debug(`The chat ${kind} shows conversation ${initial.id}`);
     void context.workspaceState.update(rememberedKey(kind), initial.id);
     const tracked: WebviewSurface = {
       ...surface,

@@ -260,6 +260,10 @@ export class ConversationController extends Disposable {
     if (query === (this.historyQuery ?? '')) {
       this.view.post({ type: 'history', query, items: items.map(({ id, title, updated }) => ({ id, title: title || 'New chat', updated })) });
     }
+    if (!query) {
+      // The history is open: read what search needs now, so the first search is quick too.
+      void this.deps.library.prepareSearch();
+    }
   }
 
   private scheduleHistoryRefresh(): void {
