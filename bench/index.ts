@@ -17,6 +17,7 @@ import { applyToProcessEnv, isolatedAzureEnvironment } from '../test/standin/tes
 import { repoRoot } from '../test/webview/chatPage';
 import type { BenchContext } from './context';
 import { measureConversation } from './conversation';
+import { measureConversations } from './conversations';
 import { snapshotBuild } from './buildSnapshot';
 import { BenchStandIn } from './hostStack';
 import { measureLatency } from './latency';
@@ -47,6 +48,11 @@ const figures: readonly Figure[] = [
   { title: '5. Tokens (50 requests within a token lifetime)', rows: ['5. tokens'], run: measureTokens },
   // Issue 9, item 7: bare URLs found in linear time (before/after in the same run).
   { title: '6. Linkify (URL runs and minified JSON, N and 4N characters)', rows: ['6. linkify'], run: measureLinkifyCost },
+  {
+    title: '7. Conversations (switch to 500 messages, history of 1,000, search)',
+    rows: ['7. switch to 500 messages', '7. history of 1,000 opens', '7. history search'],
+    run: measureConversations,
+  },
 ];
 
 async function main(): Promise<number> {

@@ -379,6 +379,15 @@ export class WebviewBridge implements WebviewSurface {
     return result.result.value;
   }
 
+  /** Evaluates an expression whose promise the page settles on one of its events (no polling). */
+  async until(expression: string): Promise<unknown> {
+    const result = await this.cdp.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
+    if (result.exceptionDetails) {
+      throw new Error(`Page evaluation failed: ${result.exceptionDetails.exception?.description ?? result.exceptionDetails.text}`);
+    }
+    return result.result.value;
+  }
+
   private async evaluate(expression: string): Promise<unknown> {
     const result = await this.cdp.send('Runtime.evaluate', { expression, returnByValue: true });
     if (result.exceptionDetails) {

@@ -1,19 +1,17 @@
 import * as vscode from 'vscode';
-import { toDisposable } from './common/dispose';
 import { CredentialResolver } from './auth/credentialResolver';
 import { SecretStore } from './config/vscodeSecrets';
 import { VscodeMicrosoftSession } from './auth/vscodeMicrosoftSession';
 import { AzureAnswerSource } from './azure/azureAnswerSource';
-import { ChatSession } from './chat/chatSession';
-import { ConversationJournal } from './chat/conversationJournal';
 import { SecretName } from './config/settingKeys';
 import { onDidChangeSettings, readRawSettings } from './config/vscodeSettings';
 import { ConnectionManager } from './connection/connectionManager';
+import { registerConversations } from './conversations/registerConversations';
 import { createFixRunner, signIn } from './connection/fixActions';
 import { createVscodeScopeConsent } from './connection/scopeConsentPrompt';
 import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
-import { ChatWebviewBinding, type WebviewSurface } from './webviewHost/chatWebviewBinding';
+import type { WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
 import { type AzureOpenAIChatApi, createTestApi, WebviewReadiness } from './testApi';
 
@@ -35,15 +33,13 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
   );
 
   const source = new AzureAnswerSource({ connection: () => connection.current(), log });
-  // The saved conversation is read in the background so activation stays fast.
-  const session = openSession(context, source, log);
-
   const readiness = new WebviewReadiness();
   const fixDeps = { microsoft, secrets, connection, log };
   const runFix = createFixRunner(fixDeps);
-  const bind = async (surface: WebviewSurface) =>
-    new ChatWebviewBinding(surface, {
-      session: await session,
+  // Saved conversations are read in the background so activation stays fast.
+  const conversations = registerConversations(context, { source, log, showPanel: () => panels.show() });
+  const bind = (surface: WebviewSurface) =>
+    conversations.bind(surface, {
       connection: () => connection.view(),
       onDidChangeConnection: (listener) => connection.onDidChange(listener),
       runFix: (action) => void runFix(action),
@@ -57,7 +53,6 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     panels,
     vscode.window.registerWebviewViewProvider(chatViewId, new ChatViewProvider(context.extensionUri, bind)),
     vscode.commands.registerCommand('azureOpenAIChat.openChat', () => panels.show()),
-    vscode.commands.registerCommand('azureOpenAIChat.newChat', async () => (await session).clear()),
     vscode.commands.registerCommand('azureOpenAIChat.signIn', () => signIn(fixDeps)),
     vscode.commands.registerCommand('azureOpenAIChat.setApiKey', () => secrets.promptAndStore(SecretName.apiKey)),
     vscode.commands.registerCommand('azureOpenAIChat.clearApiKey', () => secrets.clear(SecretName.apiKey)),
@@ -66,25 +61,15 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     vscode.commands.registerCommand('azureOpenAIChat.showLog', () => log.show()),
   );
 
-  return createTestApi(context, { session, connection }, readiness);
-}
-
-async function openSession(context: vscode.ExtensionContext, source: AzureAnswerSource, log: vscode.LogOutputChannel): Promise<ChatSession> {
-  const folder = context.storageUri ?? context.globalStorageUri;
-  try {
-    const { journal, messages } = await ConversationJournal.open(vscode.Uri.joinPath(folder, 'conversation.jsonl').fsPath, log);
-    const session = new ChatSession(source, messages);
-    session.onDidChange((event) => journal.record(event));
-    context.subscriptions.push(session, toDisposable(() => void journal.close()));
-    log.info(`Restored ${messages.length} chat messages`);
-    return session;
-  } catch (error) {
-    // Chatting matters more than saving: go on without a journal and say so.
-    log.error(`Conversations will not be saved: ${error instanceof Error ? error.message : String(error)}`);
-    const session = new ChatSession(source);
-    context.subscriptions.push(session);
-    return session;
-  }
+  return createTestApi(context, {
+    send: (text) => conversations.send(text),
+    stop: async () => (await conversations.active()).session.stop(),
+    whenIdle: async () => (await conversations.active()).session.whenIdle(),
+    messages: () => conversations.messages(),
+    connection: () => connection.view(),
+    conversations: () => conversations.list(),
+    openConversation: (id) => conversations.open(id),
+  }, readiness);
 }
 
 export function deactivate(): void {

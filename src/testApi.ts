@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
 import type { ChatMessageView, ConnectionView } from './common/protocol';
-import type { ChatSession } from './chat/chatSession';
-import type { ConnectionManager } from './connection/connectionManager';
 
 /**
  * What activate() returns when VS Code runs the extension's tests: enough to drive and observe
@@ -15,16 +13,17 @@ export interface AzureOpenAIChatApi {
   whenIdle(): Promise<void>;
   messages(): Promise<readonly ChatMessageView[]>;
   connection(): Promise<ConnectionView>;
+  /** Conversations feature: the saved history, and switching the chat used last to one. */
+  conversations(): Promise<readonly { readonly id: string; readonly title: string }[]>;
+  openConversation(id: string): Promise<boolean>;
   /** How many times each kind of chat webview has loaded and said `ready` (no log text to parse). */
   readyWebviews(): Readonly<Record<WebviewKind, number>>;
 }
 
 export type WebviewKind = 'sidebar' | 'panel';
 
-export interface TestApiDeps {
-  readonly session: Promise<ChatSession>;
-  readonly connection: ConnectionManager;
-}
+/** Everything but readiness, which this module counts itself. */
+export type TestApiDeps = Omit<AzureOpenAIChatApi, 'readyWebviews'>;
 
 /** Counts webviews that finished loading; the binding reports to it, the test API reads it. */
 export class WebviewReadiness {
@@ -45,13 +44,5 @@ export function createTestApi(context: vscode.ExtensionContext, deps: TestApiDep
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
   }
-  const { session, connection } = deps;
-  return {
-    send: async (text) => (await session).send(text),
-    stop: async () => (await session).stop(),
-    whenIdle: async () => (await session).whenIdle(),
-    messages: async () => (await session).snapshot(),
-    connection: () => connection.view(),
-    readyWebviews: () => readiness.snapshot(),
-  };
+  return { ...deps, readyWebviews: () => readiness.snapshot() };
 }

@@ -17,7 +17,8 @@ const imeKeyCode = 229;
 
 export class Composer {
   readonly element: HTMLElement;
-  private readonly input: HTMLTextAreaElement;
+  /** The question box itself: other features listen to its keys (conversations: Up recalls). */
+  readonly input: HTMLTextAreaElement;
   private readonly sendButton: HTMLButtonElement;
   private readonly stopButton: HTMLButtonElement;
   private readonly warning: HTMLElement;
@@ -87,6 +88,15 @@ export class Composer {
     this.sendButton.disabled = busy;
     this.stopButton.hidden = !busy;
     this.element.classList.toggle('busy', busy);
+  }
+
+  /** Replaces the text (a recalled or edited question), cursor at the end. */
+  setText(text: string): void {
+    this.input.value = text;
+    this.fitHeight();
+    this.actions.draftChanged(text);
+    this.input.focus();
+    this.input.setSelectionRange(text.length, text.length);
   }
 
   /** Puts back a question that could not be sent, without losing anything typed since. */

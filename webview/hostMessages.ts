@@ -4,7 +4,9 @@
  * than half-applied; unknown fix actions are dropped from a problem, not the whole message.
  */
 import type {
+  AttachmentView,
   ChatMessageView,
+  ConversationSummaryView,
   ConnectionState,
   ConnectionView,
   FixAction,
@@ -61,9 +63,57 @@ export function parseHostMessage(data: unknown): HostToWebviewMessage | undefine
       return typeof data.busy === 'boolean' ? { type, busy: data.busy } : undefined;
     case 'restoreDraft':
       return typeof data.text === 'string' ? { type, text: data.text } : undefined;
+    // Conversations feature.
+    case 'conversation':
+      return typeof data.id === 'string' && typeof data.title === 'string' ? { type, id: data.id, title: data.title } : undefined;
+    case 'history': {
+      if (typeof data.query !== 'string' || !Array.isArray(data.items)) {
+        return undefined;
+      }
+      const items = data.items.map(parseSummary);
+      return items.every((item): item is ConversationSummaryView => item !== undefined) ? { type, query: data.query, items } : undefined;
+    }
+    case 'conversationDeleted':
+      return typeof data.id === 'string' && typeof data.title === 'string' ? { type, id: data.id, title: data.title } : undefined;
+    case 'attachments': {
+      const items = parseAttachments(data.items);
+      return items && { type, items };
+    }
+    case 'focusInput':
+    case 'showHistory':
+      return { type };
     default:
       return undefined;
   }
+}
+
+function parseSummary(value: unknown): ConversationSummaryView | undefined {
+  return isFields(value) && typeof value.id === 'string' && typeof value.title === 'string' && typeof value.updated === 'number'
+    ? { id: value.id, title: value.title, updated: value.updated }
+    : undefined;
+}
+
+function parseAttachments(value: unknown): AttachmentView[] | undefined {
+  if (!Array.isArray(value)) {
+    return undefined;
+  }
+  const items: AttachmentView[] = [];
+  for (const item of value) {
+    if (
+      !isFields(item) ||
+      typeof item.id !== 'string' ||
+      (item.kind !== 'file' && item.kind !== 'selection') ||
+      typeof item.name !== 'string' ||
+      typeof item.language !== 'string' ||
+      typeof item.tokens !== 'number' ||
+      typeof item.truncated !== 'boolean' ||
+      (item.note !== undefined && typeof item.note !== 'string')
+    ) {
+      return undefined;
+    }
+    items.push({ id: item.id, kind: item.kind, name: item.name, language: item.language, tokens: item.tokens, truncated: item.truncated, ...(typeof item.note === 'string' ? { note: item.note } : {}) });
+  }
+  return items;
 }
 
 function parseChatMessage(value: unknown): ChatMessageView | undefined {
@@ -80,7 +130,9 @@ function parseChatMessage(value: unknown): ChatMessageView | undefined {
   if (problem === null) {
     return undefined;
   }
-  return { id: value.id, role: value.role, text: value.text, status: value.status, problem };
+  // Conversations feature: a question's chips; malformed ones are dropped, not the message.
+  const attachments = value.attachments === undefined ? undefined : parseAttachments(value.attachments);
+  return { id: value.id, role: value.role, text: value.text, status: value.status, problem, ...(attachments?.length ? { attachments } : {}) };
 }
 
 function parseConnection(value: unknown): ConnectionView | undefined {

@@ -7,6 +7,7 @@ import type { FixAction, HostToWebviewMessage } from '../src/common/protocol';
 import { protocolLimits } from '../src/common/protocol';
 import { copyCode } from './codeCopy';
 import { Composer } from './composer';
+import { ConversationsUi } from './conversationsUi';
 import { Header } from './header';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
@@ -21,7 +22,7 @@ const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
 const composer = new Composer(
   {
-    send: (text) => host.post({ type: 'send', text }),
+    send: (text) => conversations.send(text),
     stop: () => host.post({ type: 'stop' }),
     draftChanged: (draft) => host.saveState({ draft }),
   },
@@ -44,6 +45,14 @@ if (root.dataset.surface !== 'sidebar') {
   topBar.append(newChat);
 }
 root.append(topBar, messages.element, composer.element);
+// Conversations feature: history, title, context chips, code and turn actions.
+const conversations = new ConversationsUi({
+  root,
+  topBar,
+  composer,
+  scroller: messages.element.querySelector<HTMLElement>('#messages') ?? messages.element,
+  post: (message) => host.post(message),
+});
 composer.attached();
 
 /** Buttons inside problems and the header name a fix; retry also names its message. */
@@ -97,9 +106,11 @@ function handle(message: HostToWebviewMessage): void {
     case 'snapshot':
       header.update(message.connection);
       composer.setBusy(message.busy);
+      conversations.turns.remember(message.messages);
       messages.reset(message.messages, host.uiState.scroll);
       return;
     case 'messageAdded':
+      conversations.turns.remember([message.message]);
       messages.add(message.message);
       return;
     case 'delta':
@@ -119,6 +130,14 @@ function handle(message: HostToWebviewMessage): void {
       return;
     case 'restoreDraft':
       composer.restoreDraft(message.text);
+      return;
+    case 'conversation':
+    case 'history':
+    case 'conversationDeleted':
+    case 'attachments':
+    case 'focusInput':
+    case 'showHistory':
+      conversations.handle(message);
       return;
     default:
       assertNever(message);

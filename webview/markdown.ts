@@ -81,7 +81,11 @@ function withToolbar(render: RendererRule): RendererRule {
     return (
       '<div class="code-block"><div class="code-toolbar">' +
       `<span class="code-language">${escapeHtml(language)}</span>` +
+      '<span class="code-actions">' +
+      '<button type="button" class="code-action insert-code" aria-label="Insert code at cursor" title="Insert at the cursor in the last editor"></button>' +
+      '<button type="button" class="code-action open-code" aria-label="Open code in new editor" title="Open in a new editor with its language"></button>' +
       '<button type="button" class="copy-code" aria-label="Copy code" title="Copy code"></button>' +
+      '</span>' +
       `</div>${render(tokens, idx, options, env, self)}</div>\n`
     );
   };

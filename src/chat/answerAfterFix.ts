@@ -11,7 +11,8 @@ import type { ChatSession } from './chatSession';
 const connectionFixes: ReadonlySet<FixAction> = new Set<FixAction>(['signIn', 'setApiKey', 'setSubscriptionKey', 'openSettings']);
 
 export interface AnswerAfterFixDeps {
-  readonly session: ChatSession;
+  /** The session the view shows now (a view can switch conversations). */
+  readonly session: () => ChatSession;
   readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
 }
 
@@ -49,13 +50,13 @@ export class AnswerAfterFix extends Disposable {
     const answerId = this.waiting;
     this.waiting = undefined;
     if (this.latestFailedAnswer()?.id === answerId) {
-      this.deps.session.retry(answerId);
+      this.deps.session().retry(answerId);
     }
   }
 
   /** The latest message, if it is an answer that ended on a problem and nothing is streaming. */
   private latestFailedAnswer() {
-    const { session } = this.deps;
+    const session = this.deps.session();
     const last = session.messages.at(-1);
     return !session.busy && last?.role === 'assistant' && last.status === 'error' && last.problem ? last : undefined;
   }

@@ -5,6 +5,7 @@ import { Emitter } from '../common/events';
 import type { StreamEnd } from '../azure/chatStream';
 import { AnswerError, type AnswerSource } from './answerSource';
 import { type ChatMessage, Conversation, toView } from './conversation';
+import type { Attachment } from './editorContext';
 
 export type ConversationEvent =
   | { readonly type: 'messageAdded'; readonly message: ChatMessageView }
@@ -59,11 +60,11 @@ export class ChatSession extends Disposable {
   }
 
   /** Asks a question. Returns false (and changes nothing) while an answer is streaming. */
-  send(text: string): boolean {
+  send(text: string, attachments?: readonly Attachment[]): boolean {
     if (this.current || !text.trim()) {
       return false;
     }
-    const question: ChatMessage = { id: this.newId(), role: 'user', text, status: 'done' };
+    const question: ChatMessage = { id: this.newId(), role: 'user', text, status: 'done', ...(attachments?.length ? { attachments } : {}) };
     this.add(question);
     this.answer(question.id);
     return true;
@@ -91,6 +92,22 @@ export class ChatSession extends Disposable {
     }
     this.answer(question.id);
     return true;
+  }
+
+  /**
+   * Replaces the last question, and the answers it got, with an edited question and asks it.
+   * Its attachments stay. Only the last question: earlier ones are what later answers built on.
+   */
+  resendEdited(questionId: string, text: string): boolean {
+    const question = this.conversation.lastQuestion();
+    if (this.current || !text.trim() || question?.id !== questionId) {
+      return false;
+    }
+    for (const message of this.conversation.messagesFrom(questionId)) {
+      this.conversation.remove(message.id);
+      this.changes.fire({ type: 'messageRemoved', messageId: message.id });
+    }
+    return this.send(text, question.attachments);
   }
 
   /** Stops the streaming answer, keeping what arrived. Resolves when the request is closed. */

@@ -1,5 +1,6 @@
 import type { ChatMessageView, MessageStatus, ProblemView } from '../common/protocol';
 import type { ChatTurn } from '../azure/chatStream';
+import { type Attachment, questionWithContext } from './editorContext';
 
 /** A message as the conversation holds it; the same shape the webview shows. */
 export interface ChatMessage {
@@ -8,6 +9,8 @@ export interface ChatMessage {
   text: string;
   status: MessageStatus;
   problem?: ProblemView;
+  /** Context the user attached to a question; sent in front of it. */
+  attachments?: readonly Attachment[];
 }
 
 /**
@@ -69,6 +72,22 @@ export class Conversation {
     this.byId.clear();
   }
 
+  /** The last question of the conversation. */
+  lastQuestion(): ChatMessage | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      if (this.list[i]?.role === 'user') {
+        return this.list[i];
+      }
+    }
+    return undefined;
+  }
+
+  /** The messages from `id` to the end, in order. */
+  messagesFrom(id: string): ChatMessage[] {
+    const index = this.list.findIndex((message) => message.id === id);
+    return index < 0 ? [] : this.list.slice(index);
+  }
+
   /** The question an answer (or a question itself) belongs to. */
   questionFor(id: string): ChatMessage | undefined {
     const index = this.list.findIndex((message) => message.id === id);
@@ -94,7 +113,7 @@ export class Conversation {
           turns.push({ role: 'assistant', content: pendingAnswer });
         }
         pendingAnswer = undefined;
-        turns.push({ role: 'user', content: message.text });
+        turns.push({ role: 'user', content: questionWithContext(message.text, message.attachments) });
         if (message.id === questionId) {
           return turns;
         }
@@ -110,8 +129,8 @@ export class Conversation {
   }
 }
 
+/** A copy for the views and the journal; fields added by other features travel along. */
 export function toView(message: ChatMessage): ChatMessageView {
-  return message.problem
-    ? { id: message.id, role: message.role, text: message.text, status: message.status, problem: message.problem }
-    : { id: message.id, role: message.role, text: message.text, status: message.status };
+  const { problem, ...rest } = message;
+  return problem ? { ...rest, problem } : rest;
 }

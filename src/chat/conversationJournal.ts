@@ -1,20 +1,29 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { MessageStatus, ProblemView } from '../common/protocol';
+import type { FixAction, MessageStatus, ProblemView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
+import type { Attachment } from './editorContext';
 
 /**
- * The conversation on disk as an append-only journal of JSON lines: one line per change, so a
+ * One conversation on disk as an append-only journal of JSON lines: one line per change, so a
  * crash in the middle of an answer loses at most the text not yet written, and saving never
- * rewrites a long conversation. The journal is compacted into one line per message on load.
+ * rewrites a long conversation.
+ *
+ * The file is never rewritten or renamed over: several windows may append to the same file
+ * (windows without a folder share their storage), and each line is one `write` to a file opened
+ * for appending, so their lines interleave whole and none is lost. A file that cannot be read is
+ * renamed aside, never overwritten; a line that is not a well-formed entry is skipped and counted.
+ *
+ * Fields other than the known ones (added by later versions: reasoning, usage, ...) are kept on
+ * the message as they were written.
  */
 type JournalLine =
-  | { readonly t: 'msg'; readonly id: string; readonly role: 'user' | 'assistant'; readonly text: string; readonly status: MessageStatus; readonly problem?: ProblemView }
+  | { readonly t: 'msg'; readonly message: ChatMessage }
   | { readonly t: 'delta'; readonly id: string; readonly text: string }
-  | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView }
+  | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView; readonly extra: Record<string, unknown> }
   | { readonly t: 'rm'; readonly id: string }
   | { readonly t: 'clear' };
 
@@ -24,22 +33,38 @@ const interruptedProblem: ProblemView = {
   actions: ['retry'],
 };
 
-/** Rebuilds the messages a journal describes; tolerant of a torn last line. */
-export function replayJournal(content: string): ChatMessage[] {
+const statuses: readonly string[] = ['streaming', 'done', 'stopped', 'error'] satisfies readonly MessageStatus[];
+const fixActions: readonly string[] = ['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog'] satisfies readonly FixAction[];
+
+export interface ReplayResult {
+  readonly messages: ChatMessage[];
+  /** Lines that were not a well-formed entry (a torn last line included). */
+  readonly skipped: number;
+}
+
+/** Rebuilds the messages a journal describes; tolerant of torn, foreign and malformed lines. */
+export function replayJournal(content: string): ReplayResult {
   const messages = new Map<string, ChatMessage>();
-  for (const line of content.split('\n')) {
-    if (!line) {
+  let skipped = 0;
+  for (const text of content.split('\n')) {
+    if (!text.trim()) {
       continue;
     }
-    let entry: JournalLine;
+    let parsed: unknown;
     try {
-      entry = JSON.parse(line) as JournalLine;
+      parsed = JSON.parse(text);
     } catch {
-      continue; // A line cut short by a crash.
+      skipped++; // A line cut short by a crash.
+      continue;
+    }
+    const entry = parseJournalLine(parsed);
+    if (!entry) {
+      skipped++;
+      continue;
     }
     switch (entry.t) {
       case 'msg':
-        messages.set(entry.id, { id: entry.id, role: entry.role, text: entry.text, status: entry.status, ...(entry.problem ? { problem: entry.problem } : {}) });
+        messages.set(entry.message.id, entry.message);
         break;
       case 'delta': {
         const message = messages.get(entry.id);
@@ -51,6 +76,7 @@ export function replayJournal(content: string): ChatMessage[] {
       case 'end': {
         const message = messages.get(entry.id);
         if (message) {
+          Object.assign(message, entry.extra);
           message.status = entry.status;
           if (entry.problem) {
             message.problem = entry.problem;
@@ -73,7 +99,15 @@ export function replayJournal(content: string): ChatMessage[] {
       message.problem = interruptedProblem;
     }
   }
-  return [...messages.values()];
+  return { messages: [...messages.values()], skipped };
+}
+
+export interface JournalOpenResult {
+  readonly journal: ConversationJournal;
+  readonly messages: ChatMessage[];
+  readonly skipped: number;
+  /** Where an unreadable file was moved, so nothing in it is lost. */
+  readonly setAside?: string;
 }
 
 export class ConversationJournal {
@@ -87,28 +121,35 @@ export class ConversationJournal {
   ) {}
 
   /** Loads the saved conversation and opens the journal for appending. */
-  static async open(path: string, log: Logger): Promise<{ journal: ConversationJournal; messages: ChatMessage[] }> {
-    let messages: ChatMessage[] = [];
+  static async open(path: string, log: Logger): Promise<JournalOpenResult> {
+    await mkdir(dirname(path), { recursive: true });
+    let content = '';
+    let setAside: string | undefined;
     try {
-      messages = replayJournal(await readFile(path, 'utf8'));
+      content = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        log.warn(`Could not read the saved conversation: ${(error as Error).message}`);
+        // Whatever is in it may still be recoverable by hand: keep it, start a fresh file beside it.
+        setAside = `${path}.unreadable-${Date.now()}`;
+        log.warn(`Could not read the saved conversation (${(error as NodeJS.ErrnoException).code ?? 'error'}); it is kept as ${setAside}`);
+        await rename(path, setAside);
       }
     }
+    const { messages, skipped } = replayJournal(content);
+    if (skipped > 0) {
+      log.warn(`Skipped ${skipped} malformed line(s) of the saved conversation ${path}`);
+    }
     const journal = new ConversationJournal(path, log);
-    await journal.rewrite(messages);
-    return { journal, messages };
+    journal.openStream(content.length > 0 && !content.endsWith('\n'));
+    return { journal, messages, skipped, ...(setAside ? { setAside } : {}) };
   }
 
   /** Records one change. Deltas of the same tick are written as one line. */
   record(event: ConversationEvent): void {
     switch (event.type) {
-      case 'messageAdded': {
-        const { id, role, text, status, problem } = event.message;
-        this.write({ t: 'msg', id, role, text, status, ...(problem ? { problem } : {}) });
+      case 'messageAdded':
+        this.write({ t: 'msg', ...event.message });
         break;
-      }
       case 'delta':
         this.pendingDeltas.set(event.messageId, (this.pendingDeltas.get(event.messageId) ?? '') + event.text);
         if (!this.flushScheduled) {
@@ -116,11 +157,14 @@ export class ConversationJournal {
           setImmediate(() => this.flushDeltas());
         }
         break;
-      case 'messageFinished':
+      case 'messageFinished': {
         this.flushDeltas();
-        this.write({ t: 'end', id: event.messageId, status: event.status, ...(event.problem ? { problem: event.problem } : {}) });
+        const { type: _type, messageId, ...rest } = event;
+        this.write({ t: 'end', id: messageId, ...rest });
         break;
+      }
       case 'messageRemoved':
+        this.flushDeltas();
         this.write({ t: 'rm', id: event.messageId });
         break;
       case 'cleared':
@@ -150,20 +194,99 @@ export class ConversationJournal {
     this.pendingDeltas.clear();
   }
 
-  private write(line: JournalLine): void {
+  /** One `write` per line: appends from several windows then interleave whole lines. */
+  private write(line: Record<string, unknown>): void {
     this.stream?.write(`${JSON.stringify(line)}\n`);
   }
 
-  /** Replaces the journal with one line per message (written aside, then renamed into place). */
-  private async rewrite(messages: readonly ChatMessage[]): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const compacted = messages
-      .map((message) => JSON.stringify({ t: 'msg', id: message.id, role: message.role, text: message.text, status: message.status, ...(message.problem ? { problem: message.problem } : {}) }))
-      .join('\n');
-    const temporary = `${this.path}.tmp`;
-    await writeFile(temporary, compacted ? `${compacted}\n` : '', 'utf8');
-    await rename(temporary, this.path);
+  private openStream(endTornLine: boolean): void {
     this.stream = createWriteStream(this.path, { flags: 'a' });
     this.stream.on('error', (error) => this.log.error(`Could not save the conversation: ${error.message}`));
+    if (endTornLine) {
+      // A crash left half a line: end it, so the next entry is not glued onto it.
+      this.stream.write('\n');
+    }
   }
+}
+
+function parseJournalLine(value: unknown): JournalLine | undefined {
+  if (!isRecord(value)) {
+    return undefined;
+  }
+  switch (value.t) {
+    case 'msg': {
+      const { t: _t, id, role, text, status, problem, ...extra } = value;
+      if (!isId(id) || (role !== 'user' && role !== 'assistant') || typeof text !== 'string' || !isStatus(status)) {
+        return undefined;
+      }
+      const parsedProblem = parseOptionalProblem(problem);
+      if (parsedProblem === null || (extra.attachments !== undefined && !isAttachmentList(extra.attachments))) {
+        return undefined;
+      }
+      const message: ChatMessage = { ...extra, id, role, text, status };
+      if (parsedProblem) {
+        message.problem = parsedProblem;
+      }
+      return { t: 'msg', message };
+    }
+    case 'delta':
+      return isId(value.id) && typeof value.text === 'string' ? { t: 'delta', id: value.id, text: value.text } : undefined;
+    case 'end': {
+      const { t: _t, id, status, problem, ...extra } = value;
+      const parsedProblem = parseOptionalProblem(problem);
+      if (!isId(id) || !isStatus(status) || parsedProblem === null) {
+        return undefined;
+      }
+      return { t: 'end', id, status, extra, ...(parsedProblem ? { problem: parsedProblem } : {}) };
+    }
+    case 'rm':
+      return isId(value.id) ? { t: 'rm', id: value.id } : undefined;
+    case 'clear':
+      return { t: 'clear' };
+    default:
+      return undefined;
+  }
+}
+
+/** `undefined` when absent, `null` when present but malformed; unknown fix actions are dropped. */
+function parseOptionalProblem(value: unknown): ProblemView | undefined | null {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!isRecord(value) || typeof value.title !== 'string' || typeof value.detail !== 'string' || !Array.isArray(value.actions)) {
+    return null;
+  }
+  const actions = value.actions.filter((action): action is FixAction => typeof action === 'string' && fixActions.includes(action));
+  return { title: value.title, detail: value.detail, actions };
+}
+
+/** Attachments are sent to the model again with later questions: every field must be right. */
+function isAttachmentList(value: unknown): value is Attachment[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (item) =>
+        isRecord(item) &&
+        isId(item.id) &&
+        (item.kind === 'file' || item.kind === 'selection') &&
+        typeof item.name === 'string' &&
+        typeof item.language === 'string' &&
+        typeof item.text === 'string' &&
+        typeof item.tokens === 'number' &&
+        typeof item.truncated === 'boolean' &&
+        (item.note === undefined || typeof item.note === 'string'),
+    )
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function isStatus(value: unknown): value is MessageStatus {
+  return typeof value === 'string' && statuses.includes(value);
 }

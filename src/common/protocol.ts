@@ -39,6 +39,8 @@ export interface ChatMessageView {
   readonly status: MessageStatus;
   /** Present when status is `error`, or when an answer ended early (content filter, cut off). */
   readonly problem?: ProblemView;
+  /** Context attached to a question (conversations feature); shown as chips. */
+  readonly attachments?: readonly AttachmentView[];
 }
 
 export type ConnectionState =
@@ -84,7 +86,18 @@ export type HostToWebviewMessage =
   | { readonly type: 'connection'; readonly connection: ConnectionView }
   | { readonly type: 'busy'; readonly busy: boolean }
   /** Put text back into the input box (e.g. a question that could not be sent). */
-  | { readonly type: 'restoreDraft'; readonly text: string };
+  | { readonly type: 'restoreDraft'; readonly text: string }
+  // Conversations feature (history, context, editor actions).
+  /** The conversation this view shows now (sent before its snapshot, and when renamed). */
+  | { readonly type: 'conversation'; readonly id: string; readonly title: string }
+  /** The history list, filtered by `query` (empty: all). */
+  | { readonly type: 'history'; readonly query: string; readonly items: readonly ConversationSummaryView[] }
+  /** A conversation was deleted from this view; it offers Undo. */
+  | { readonly type: 'conversationDeleted'; readonly id: string; readonly title: string }
+  /** Context waiting to go with the next question. */
+  | { readonly type: 'attachments'; readonly items: readonly AttachmentView[] }
+  | { readonly type: 'focusInput' }
+  | { readonly type: 'showHistory' };
 
 export type WebviewToHostMessage =
   /** The webview's script has loaded and listens; the host sends nothing before this. */
@@ -96,7 +109,27 @@ export type WebviewToHostMessage =
   | { readonly type: 'newChat' }
   | { readonly type: 'fix'; readonly action: FixAction }
   /** The user clicked a link in an answer; the host asks before opening it. */
-  | { readonly type: 'openLink'; readonly url: string };
+  | { readonly type: 'openLink'; readonly url: string }
+  // Conversations feature (history, context, editor actions).
+  | { readonly type: 'openConversation'; readonly id: string }
+  | { readonly type: 'listConversations'; readonly query: string }
+  /** The host asks for the new title (an input box). */
+  | { readonly type: 'renameConversation'; readonly id: string }
+  | { readonly type: 'deleteConversation'; readonly id: string }
+  | { readonly type: 'undoDelete'; readonly id: string }
+  | { readonly type: 'exportConversation'; readonly id: string }
+  | { readonly type: 'insertCode'; readonly code: string; readonly language: string }
+  | { readonly type: 'openCode'; readonly code: string; readonly language: string }
+  | { readonly type: 'attachActiveFile' }
+  /** The host shows a file picker. */
+  | { readonly type: 'attachFiles' }
+  /** Files dropped on the view (e.g. from the Explorer), as URIs. */
+  | { readonly type: 'attachUris'; readonly uris: readonly string[] }
+  | { readonly type: 'removeAttachment'; readonly id: string }
+  /** Replace the last question (and its answers) with an edited one and ask again. */
+  | { readonly type: 'resend'; readonly messageId: string; readonly text: string }
+  /** Copy an answer's markdown source to the clipboard. */
+  | { readonly type: 'copyAnswer'; readonly messageId: string };
 
 export type WebviewToHostType = WebviewToHostMessage['type'];
 
@@ -105,4 +138,32 @@ export const protocolLimits = {
   maxQuestionLength: 100_000,
   maxUrlLength: 2_048,
   maxIdLength: 64,
+  // Conversations feature.
+  maxCodeLength: 2_000_000,
+  maxQueryLength: 200,
+  maxDroppedUris: 20,
 } as const;
+
+// Conversations feature: what the history list and the context chips show.
+
+/** One conversation in the history list. */
+export interface ConversationSummaryView {
+  readonly id: string;
+  readonly title: string;
+  /** Last change, milliseconds since the epoch. */
+  readonly updated: number;
+}
+
+/** Context attached to a question: a chip with its name and size; the text stays in the host. */
+export interface AttachmentView {
+  readonly id: string;
+  readonly kind: 'file' | 'selection';
+  /** Workspace-relative path, with the line range for a selection. */
+  readonly name: string;
+  readonly language: string;
+  /** Estimated size in tokens of what is sent. */
+  readonly tokens: number;
+  readonly truncated: boolean;
+  /** Says what was cut, when it was. */
+  readonly note?: string;
+}

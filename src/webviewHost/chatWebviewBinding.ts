@@ -2,7 +2,10 @@ import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMess
 import { Disposable, type IDisposable } from '../common/dispose';
 import { AnswerAfterFix } from '../chat/answerAfterFix';
 import type { ChatSession, ConversationEvent } from '../chat/chatSession';
+import type { OpenConversation } from '../chat/conversationLibrary';
+import { messageForWebview } from '../chat/editorContext';
 import type { Logger } from '../logging/logger';
+import { type ConversationDeps, ConversationController } from './conversationController';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
 
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
@@ -16,7 +19,10 @@ export interface WebviewSurface {
 }
 
 export interface BindingDeps {
+  /** The conversation shown first; with `conversations`, the view can switch to others. */
   readonly session: ChatSession;
+  readonly conversationId?: string;
+  readonly conversations?: ConversationDeps;
   readonly connection: () => Promise<ConnectionView>;
   readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...). Never an arbitrary command. */
@@ -41,14 +47,24 @@ export class ChatWebviewBinding extends Disposable {
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
   /** Re-asks a question that ended on a problem card once that card's fix worked. */
   private readonly answerAfterFix: AnswerAfterFix;
+  private session: ChatSession;
+  private sessionListener: IDisposable;
+  /** Conversations feature: which conversation this view shows, history, context, code actions. */
+  readonly conversations: ConversationController | undefined;
 
   constructor(
     private readonly surface: WebviewSurface,
     private readonly deps: BindingDeps,
   ) {
     super();
+    this.session = deps.session;
+    this.sessionListener = deps.session.onDidChange((event) => this.forward(event));
+    this._register({ dispose: () => this.sessionListener.dispose() });
+    if (deps.conversations) {
+      const view = { post: (message: HostToWebviewMessage) => this.post(message), show: (opened: OpenConversation) => this.show(opened), restoreDraft: (text: string) => this.post({ type: 'restoreDraft', text }) };
+      this.conversations = this._register(new ConversationController(deps.conversations, view, { id: deps.conversationId ?? '', session: deps.session }));
+    }
     this._register(surface.onDidReceiveMessage((raw) => this.receive(raw)));
-    this._register(deps.session.onDidChange((event) => this.forward(event)));
     this._register(
       deps.onDidChangeConnection((connection) => {
         this.lastConnection = connection;
@@ -56,7 +72,7 @@ export class ChatWebviewBinding extends Disposable {
       }),
     );
     // After the header learned of the new connection, so the view shows "Signed in" first.
-    this.answerAfterFix = this._register(new AnswerAfterFix({ session: deps.session, onDidChangeConnection: deps.onDidChangeConnection }));
+    this.answerAfterFix = this._register(new AnswerAfterFix({ session: () => this.session, onDidChangeConnection: deps.onDidChangeConnection }));
     this._register(
       surface.onDidChangeVisibility(() => {
         if (surface.visible && this.stale) {
@@ -75,8 +91,17 @@ export class ChatWebviewBinding extends Disposable {
     this.handle(message);
   }
 
+  /** Shows another conversation in this view (conversations feature). */
+  private show(opened: OpenConversation): void {
+    this.sessionListener.dispose();
+    this.session = opened.session;
+    this.sessionListener = opened.session.onDidChange((event) => this.forward(event));
+    this.pendingDeltas.clear();
+    void this.sendSnapshot();
+  }
+
   private handle(message: WebviewToHostMessage): void {
-    const { session } = this.deps;
+    const { session } = this;
     switch (message.type) {
       case 'ready':
         this.deps.log.info(`Chat ${this.surface.kind ?? 'webview'} ready`);
@@ -85,7 +110,7 @@ export class ChatWebviewBinding extends Disposable {
         void this.sendSnapshot();
         break;
       case 'send':
-        if (!session.send(message.text)) {
+        if (!(this.conversations ? this.conversations.send(message.text) : session.send(message.text))) {
           // Busy: give the question back rather than lose it.
           this.post({ type: 'restoreDraft', text: message.text });
         }
@@ -97,7 +122,11 @@ export class ChatWebviewBinding extends Disposable {
         session.retry(message.messageId);
         break;
       case 'newChat':
-        void session.clear();
+        if (this.conversations) {
+          this.conversations.newChat();
+        } else {
+          void session.clear();
+        }
         break;
       case 'fix':
         if (message.action === 'retry') {
@@ -112,6 +141,23 @@ export class ChatWebviewBinding extends Disposable {
         break;
       case 'openLink':
         this.deps.openLink(message.url);
+        break;
+      // Conversations feature.
+      case 'openConversation':
+      case 'listConversations':
+      case 'renameConversation':
+      case 'deleteConversation':
+      case 'undoDelete':
+      case 'exportConversation':
+      case 'insertCode':
+      case 'openCode':
+      case 'attachActiveFile':
+      case 'attachFiles':
+      case 'attachUris':
+      case 'removeAttachment':
+      case 'resend':
+      case 'copyAnswer':
+        this.conversations?.handle(message);
         break;
     }
   }
@@ -136,7 +182,7 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'messageAdded':
         this.flushDeltas();
-        this.post({ type: 'messageAdded', message: event.message });
+        this.post({ type: 'messageAdded', message: messageForWebview(event.message) });
         return;
       case 'messageFinished':
         this.flushDeltas();
@@ -178,8 +224,9 @@ export class ChatWebviewBinding extends Disposable {
     this.stale = false;
     this.pendingDeltas.clear();
     // Messages first, so a slow sign-in check never delays showing the conversation.
-    const { session } = this.deps;
-    this.post({ type: 'snapshot', messages: session.snapshot(), connection: this.lastConnection, busy: session.busy });
+    const { session } = this;
+    this.conversations?.postState();
+    this.post({ type: 'snapshot', messages: session.snapshot().map(messageForWebview), connection: this.lastConnection, busy: session.busy });
     const connection = await this.deps.connection();
     if (connection !== this.lastConnection) {
       this.lastConnection = connection;

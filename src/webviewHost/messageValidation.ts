@@ -58,6 +58,62 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
     case 'openLink':
       return hasOnlyKeys(raw, ['type', 'url']) && isOpenableUrl(raw.url) ? { type: 'openLink', url: raw.url } : undefined;
     default:
+      return parseConversationMessage(raw);
+  }
+}
+
+// Conversations feature: history, context and code actions.
+
+const languagePattern = /^[\w.+#-]{0,64}$/;
+
+/** URIs of files dropped on the view; the host reads only `file:` and `vscode-remote:` ones. */
+function isDroppedUriList(value: unknown): value is string[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.length <= protocolLimits.maxDroppedUris &&
+    value.every((uri) => typeof uri === 'string' && uri.length <= protocolLimits.maxUrlLength && /^(file|vscode-remote):/.test(uri))
+  );
+}
+
+function parseConversationMessage(raw: Record<string, unknown>): WebviewToHostMessage | undefined {
+  switch (raw.type) {
+    case 'openConversation':
+    case 'renameConversation':
+    case 'deleteConversation':
+    case 'undoDelete':
+    case 'exportConversation':
+    case 'removeAttachment':
+      return hasOnlyKeys(raw, ['type', 'id']) && isMessageId(raw.id) ? { type: raw.type, id: raw.id } : undefined;
+    case 'listConversations':
+      return hasOnlyKeys(raw, ['type', 'query']) && typeof raw.query === 'string' && raw.query.length <= protocolLimits.maxQueryLength
+        ? { type: raw.type, query: raw.query }
+        : undefined;
+    case 'insertCode':
+    case 'openCode':
+      return hasOnlyKeys(raw, ['type', 'code', 'language']) &&
+        typeof raw.code === 'string' &&
+        raw.code.length <= protocolLimits.maxCodeLength &&
+        typeof raw.language === 'string' &&
+        languagePattern.test(raw.language)
+        ? { type: raw.type, code: raw.code, language: raw.language }
+        : undefined;
+    case 'attachActiveFile':
+    case 'attachFiles':
+      return hasOnlyKeys(raw, ['type']) ? { type: raw.type } : undefined;
+    case 'attachUris':
+      return hasOnlyKeys(raw, ['type', 'uris']) && isDroppedUriList(raw.uris) ? { type: raw.type, uris: [...raw.uris] } : undefined;
+    case 'resend':
+      return hasOnlyKeys(raw, ['type', 'messageId', 'text']) &&
+        isMessageId(raw.messageId) &&
+        typeof raw.text === 'string' &&
+        raw.text.trim() !== '' &&
+        raw.text.length <= protocolLimits.maxQuestionLength
+        ? { type: raw.type, messageId: raw.messageId, text: raw.text }
+        : undefined;
+    case 'copyAnswer':
+      return hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: raw.type, messageId: raw.messageId } : undefined;
+    default:
       return undefined;
   }
 }

@@ -29,10 +29,15 @@ interface Options {
 
 /** What the steps share. */
 interface World {
-  readonly page: Page;
+  page: Page;
+  /** Closes the window and opens the workspace again in a new one (a reload, with fresh webviews). */
+  readonly reopen: () => Promise<Page>;
   readonly standIns: StandIns;
   readonly timeoutMs: number;
   panel?: Frame;
+  sidebar?: Frame;
+  /** The questions of the first conversation, as the panel showed them. */
+  firstQuestions?: string[];
 }
 
 interface Step {
@@ -137,10 +142,141 @@ const STEPS: readonly Step[] = [
         async () => `the sidebar shows ${await sidebar.locator('.message.user').count()} of ${questions.length} questions`);
       assert(JSON.stringify(await sidebar.locator('.message.user').allInnerTexts()) === JSON.stringify(questions),
         'the sidebar shows other questions than the panel');
+      world.sidebar = sidebar;
+      world.firstQuestions = questions;
       await screenshot(world.page, '07-sidebar');
     },
   },
+  // Conversations (issue 12).
+  {
+    name: 'New Chat keeps the old conversation, and the history switches between them',
+    async run(world) {
+      const sidebar = required(world.sidebar);
+      await runCommandFromPalette(world, 'Azure OpenAI: New Chat');
+      await waitFor(async () => (await sidebar.locator('.message').count()) === 0, world.timeoutMs, async () => 'New Chat did not empty the view');
+      await waitForStatus(await ask(sidebar, SECOND_QUESTION), 'done', world.timeoutMs);
+      await openFromHistory(world, sidebar, FIRST_TITLE);
+      await waitForQuestions(world, sidebar, required(world.firstQuestions));
+      await screenshot(world.page, '07-history-switched');
+    },
+  },
+  {
+    name: 'Ask Azure OpenAI about Selection: the selection goes with the question',
+    async run(world) {
+      const sidebar = required(world.sidebar);
+      await world.page.keyboard.press('Control+P');
+      const input = world.page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: world.timeoutMs });
+      await input.fill('README.md');
+      await world.page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().click();
+      const editor = world.page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.view-lines').waitFor({ timeout: world.timeoutMs });
+      await editor.locator('.view-lines').click();
+      await world.page.keyboard.press('Control+A');
+      await runCommandFromPalette(world, 'Ask Azure OpenAI about Selection');
+      const chip = sidebar.locator('#pending-attachments .attachment-chip');
+      await chip.waitFor({ timeout: world.timeoutMs });
+      const label = (await chip.getAttribute('aria-label')) ?? '';
+      assert(/^Selection README\.md:1-\d+, about \d+ tokens$/.test(label), `unexpected chip: ${label}`);
+      await screenshot(world.page, '09-selection-chip');
+      const before = world.standIns.aoai.requests.length;
+      await waitForStatus(await ask(sidebar, 'Summarise this, please.'), 'done', world.timeoutMs);
+      const request = world.standIns.aoai.requests[before];
+      const sent = (request?.body as { messages?: { role: string; content: string }[] } | undefined)?.messages?.at(-1)?.content ?? '';
+      assert(/^Selection from README\.md:1-\d+ \(markdown\):\n```markdown\n# Test workspace\n/.test(sent), `the request did not carry the selection: ${sent.slice(0, 200)}`);
+      assert(sent.endsWith('Summarise this, please.'), 'the question is not last');
+      assert((await sidebar.locator('.message.user').last().locator('.attachment-chip').count()) === 1, 'the question shows no chip');
+    },
+  },
+  {
+    name: 'Insert at Cursor puts the code of an answer into the open file',
+    async run(world) {
+      const sidebar = required(world.sidebar);
+      world.standIns.aoai.enqueue({ chunks: ['Here it is:\n\n', '```js\n', 'const inserted = 42;\n', '```\n'] });
+      const answer = await ask(sidebar, 'Give me a line of code.');
+      await waitForStatus(answer, 'done', world.timeoutMs);
+      const editor = world.page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.view-lines').click();
+      await world.page.keyboard.press('Control+End');
+      await answer.locator('.code-block .insert-code').click();
+      await waitFor(async () => (await editor.locator('.view-lines').innerText()).includes('const inserted = 42;'), world.timeoutMs,
+        async () => `the editor shows: ${(await editor.locator('.view-lines').innerText()).slice(-200)}`);
+      const tab = world.page.locator('.tabs-container .tab.active');
+      assert(/README\.md/.test((await tab.getAttribute('aria-label')) ?? ''), 'the code went to another editor than README.md');
+      await screenshot(world.page, '10-inserted');
+    },
+  },
+  {
+    name: 'Ctrl+Shift+Alt+A focuses the chat input',
+    async run(world) {
+      const editor = world.page.locator('.editor-instance .monaco-editor').first();
+      await editor.locator('.view-lines').click();
+      await world.page.keyboard.press('Control+Shift+Alt+A');
+      const sidebar = required(world.sidebar);
+      await waitFor(async () => sidebar.evaluate(() => {
+        const page = globalThis as unknown as { document: { hasFocus(): boolean; activeElement: { id: string } | null } };
+        return page.document.hasFocus() && page.document.activeElement?.id === 'question';
+      }), world.timeoutMs,
+        async () => 'the question box did not get the keyboard');
+    },
+  },
+  {
+    name: 'after a reload both conversations are intact',
+    async run(world) {
+      // Last, because the stand-in sign-in forgets its session with the extension host.
+      const shown = await required(world.sidebar).locator('.message.user .message-body').allInnerTexts();
+      world.page = await world.reopen();
+      await world.page.locator('.monaco-workbench').waitFor({ timeout: world.timeoutMs });
+      await world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ }).waitFor({ timeout: world.timeoutMs });
+      const sidebar = await waitForSurface(world, 'sidebar', async () => {
+        const tab = world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ });
+        if ((await tab.getAttribute('aria-selected')) !== 'true') {
+          await tab.click();
+        }
+      });
+      world.sidebar = sidebar;
+      // The view comes back with the conversation it showed.
+      await waitForQuestions(world, sidebar, shown);
+      await openFromHistory(world, sidebar, SECOND_QUESTION);
+      await waitForQuestions(world, sidebar, [SECOND_QUESTION]);
+      await waitForStatus(sidebar.locator('.message.assistant').first(), 'done', world.timeoutMs);
+      await screenshot(world.page, '08-reloaded');
+    },
+  },
 ];
+
+const FIRST_TITLE = 'What does the stand-in say?';
+const SECOND_QUESTION = 'A second conversation, about tea.';
+
+/** Opens the history of a chat view and picks the conversation with this title. */
+async function openFromHistory(world: World, frame: Frame, title: string): Promise<void> {
+  await frame.locator('#show-history').click();
+  const row = frame.locator('#history-list .history-item .history-open', { hasText: title }).first();
+  await row.waitFor({ timeout: world.timeoutMs });
+  await row.click();
+  await frame.locator('#history').waitFor({ state: 'hidden', timeout: world.timeoutMs });
+}
+
+async function waitForQuestions(world: World, frame: Frame, questions: readonly string[]): Promise<void> {
+  await waitFor(async () => JSON.stringify(await frame.locator('.message.user .message-body').allInnerTexts()) === JSON.stringify(questions), world.timeoutMs,
+    async () => `the view shows ${JSON.stringify(await frame.locator('.message.user .message-body').allInnerTexts())}, expected ${JSON.stringify(questions)}`);
+}
+
+/** The chat webview of one surface (`data-surface` on #chat-root); `nudge` runs while waiting. */
+async function waitForSurface(world: World, surface: 'panel' | 'sidebar', nudge: () => Promise<void>): Promise<Frame> {
+  let found: Frame | undefined;
+  await waitFor(async () => {
+    for (const frame of world.page.frames()) {
+      if (!frame.isDetached() && (await frame.locator(`#chat-root[data-surface="${surface}"]`).count().catch(() => 0)) > 0) {
+        found = frame;
+        return true;
+      }
+    }
+    await nudge().catch(() => undefined);
+    return false;
+  }, world.timeoutMs, async () => `no ${surface} chat webview appeared`);
+  return required(found);
+}
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
@@ -167,7 +303,21 @@ async function main(): Promise<number> {
     });
     const page = await newPage(browser, path.join(server.logDir, 'browser.log'));
     await page.goto(server.workbenchUrl(workspace));
-    const world: World = { page, standIns, timeoutMs: options.stepTimeoutMs };
+    const running = server;
+    const world: World = {
+      page,
+      standIns,
+      timeoutMs: options.stepTimeoutMs,
+      // page.reload() leaves this harness's webviews loading forever; a new window does not.
+      reopen: async () => {
+        // The same browser profile, as a reload: VS Code keeps its window and extension state there.
+        const context = world.page.context();
+        await world.page.close({ runBeforeUnload: true });
+        const reopened = await context.newPage();
+        await reopened.goto(running.workbenchUrl(workspace));
+        return reopened;
+      },
+    };
     for (const [index, step] of STEPS.entries()) {
       const stepStart = Date.now();
       try {
@@ -177,7 +327,7 @@ async function main(): Promise<number> {
       } catch (error) {
         failed++;
         console.log(`  ✖ ${step.name}\n      ${error instanceof Error ? error.message : String(error)}`);
-        await screenshot(page, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
+        await screenshot(world.page, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
         const notRun = STEPS.length - index - 1;
         if (notRun > 0) {
           console.log(`  (${notRun} later step(s) not run: they need this one)`);
@@ -186,7 +336,7 @@ async function main(): Promise<number> {
         break;
       }
     }
-    await page.context().close();
+    await world.page.context().close();
   } finally {
     await browser.close();
     await server?.stop();

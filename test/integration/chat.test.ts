@@ -140,15 +140,21 @@ suite('Chat against the Azure OpenAI stand-in', () => {
     );
   });
 
-  test('New Chat while an answer streams stops it first', async () => {
-    await standIn.enqueue({ chunks: Array.from({ length: 20 }, () => 'slow '), delayMs: 150 });
-    await api.send('Long answer');
+  test('New Chat while an answer streams leaves it streaming into the kept conversation', async () => {
+    await standIn.enqueue({ chunks: Array.from({ length: 10 }, () => 'slow '), delayMs: 100 });
+    const question = `Long answer ${Date.now()}`;
+    await api.send(question);
     await waitFor('the answer to start', async () => ((await lastMessage(api)).text ? true : undefined));
 
     await vscode.commands.executeCommand('azureOpenAIChat.newChat');
 
     assert.deepEqual(await api.messages(), []);
     const [request] = await standIn.requests({ count: 1 });
-    assert.equal(request.closedEarly, true);
+    assert.equal(request.closedEarly, false, 'the old conversation is kept, so its answer is not cut off');
+    const kept = await waitFor('the kept conversation in the history', async () => (await api.conversations()).find((c) => c.title === question));
+    assert.equal(await api.openConversation(kept.id), true);
+    await api.whenIdle();
+    assert.equal((await lastMessage(api)).text, 'slow '.repeat(10));
   });
+
 });

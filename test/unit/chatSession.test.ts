@@ -196,14 +196,15 @@ describe('conversation journal', () => {
       JSON.stringify({ t: 'delta', id: 'a', text: 'second chunk' }),
       '{"t":"delta","id":"a","te', // torn by the crash
     ];
-    const messages = replayJournal(lines.join('\n'));
+    const { messages, skipped } = replayJournal(lines.join('\n'));
+    assert.equal(skipped, 1);
     assert.equal(messages[1]?.text, 'first chunk, second chunk');
     assert.equal(messages[1]?.status, 'stopped');
     assert.match(messages[1]?.problem?.title ?? '', /interrupted/);
     assert.deepEqual(messages[1]?.problem?.actions, ['retry']);
   });
 
-  test('New chat clears the saved conversation, and loading compacts the journal', async () => {
+  test('a cleared journal (older versions) restores only what came after the clear, and loading never rewrites it', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'journal-')), 'conversation.jsonl');
     await writeFile(
       path,
@@ -216,6 +217,6 @@ describe('conversation journal', () => {
     const opened = await ConversationJournal.open(path, silentLogger);
     assert.deepEqual(opened.messages.map((m) => m.text), ['kept']);
     await opened.journal.close();
-    assert.equal((await readFile(path, 'utf8')).trim().split('\n').length, 1);
+    assert.equal((await readFile(path, 'utf8')).trim().split('\n').length, 3);
   });
 });

@@ -28,7 +28,7 @@ after(async () => {
 /** Generous: linear is about 4, quadratic about 16; machine noise must not fail it. */
 const maxRatio = 8;
 /** Below this a render is timer noise, not cost: the ratio is taken against at least this. */
-const floorMs = 3;
+const floorMs = 5;
 /** The fastest of this many renders counts: the machine's load only ever adds time. */
 const rounds = 9;
 

@@ -1,0 +1,222 @@
+import * as vscode from 'vscode';
+import type { ChatMessageView } from '../common/protocol';
+import type { AnswerSource } from '../chat/answerSource';
+import { ConversationLibrary, type OpenConversation } from '../chat/conversationLibrary';
+import { ConversationStore } from '../chat/conversationStore';
+import type { PickedContext } from '../chat/editorContext';
+import { messageForWebview } from '../chat/editorContext';
+import { conversationToMarkdown } from '../chat/markdownExport';
+import { chatViewId } from '../webviewHost/chatViewProvider';
+import { type BindingDeps, ChatWebviewBinding, type WebviewSurface } from '../webviewHost/chatWebviewBinding';
+import { ConversationController } from '../webviewHost/conversationController';
+import { createEditorActions, selectionContext } from './editorActions';
+
+type SurfaceKind = NonNullable<WebviewSurface['kind']>;
+
+export interface ConversationsDeps {
+  readonly source: AnswerSource;
+  readonly log: vscode.LogOutputChannel;
+  /** Opens (or reveals) the chat editor panel. */
+  readonly showPanel: () => void;
+}
+
+/** What the rest of the extension uses: bind a view, and the conversation commands act on. */
+export interface Conversations {
+  bind(surface: WebviewSurface, common: Omit<BindingDeps, 'session' | 'conversationId' | 'conversations'>): Promise<ChatWebviewBinding>;
+  /** The conversation of the view used last (the API's and the commands' target). */
+  active(): Promise<OpenConversation>;
+  /** Asks in that conversation, with what is attached in its view. */
+  send(text: string): Promise<boolean>;
+  messages(): Promise<readonly ChatMessageView[]>;
+  /** Saved conversations, newest first; and switching the view used last to one. */
+  list(): Promise<readonly { readonly id: string; readonly title: string }[]>;
+  open(id: string): Promise<boolean>;
+}
+
+const rememberedKey = (kind: SurfaceKind) => `azureOpenAIChat.conversation.${kind}`;
+
+/**
+ * Conversations (issue 12): the saved history, one current conversation per view, and the
+ * commands around them: New Chat, Open Conversation…, Ask about Selection, Attach Active File,
+ * Focus Chat Input, Export as Markdown. Saved per workspace (in global storage without one).
+ */
+export function registerConversations(context: vscode.ExtensionContext, deps: ConversationsDeps): Conversations {
+  const { log } = deps;
+  const folder = context.storageUri ?? context.globalStorageUri;
+  const library = openLibrary(folder, deps);
+  const editor = createEditorActions(context, log);
+  const bindings = new Map<SurfaceKind, ChatWebviewBinding>();
+  let lastUsed: SurfaceKind | undefined;
+  // The API and commands need a conversation even before any view is open.
+  let viewless: OpenConversation | undefined;
+
+  const bind: Conversations['bind'] = async (surface, common) => {
+    const kind: SurfaceKind = surface.kind ?? 'panel';
+    log.debug(`Binding the chat ${kind}`);
+    const lib = await library;
+    // Filled in below; the view's controller says when the view goes away.
+    const created: { binding?: ChatWebviewBinding } = {};
+    const conversationDeps = {
+      library: lib,
+      editor,
+      // A view opened for the first time shows the conversation in use, as before there were several.
+      remembered: context.workspaceState.get<string>(rememberedKey(kind)) ?? (await active()).id,
+      onDidSwitch: (id: string) => void context.workspaceState.update(rememberedKey(kind), id),
+      onDispose: () => {
+        if (created.binding && bindings.get(kind) === created.binding) {
+          bindings.delete(kind);
+        }
+      },
+      log,
+    };
+    const initial = await ConversationController.initial(conversationDeps);
+    log.debug(`The chat ${kind} shows conversation ${initial.id}`);
+    void context.workspaceState.update(rememberedKey(kind), initial.id);
+    const tracked: WebviewSurface = {
+      ...surface,
+      kind,
+      postMessage: (message) => surface.postMessage(message),
+      get visible() {
+        return surface.visible;
+      },
+      onDidReceiveMessage: (listener) =>
+        surface.onDidReceiveMessage((message) => {
+          lastUsed = kind;
+          listener(message);
+        }),
+    };
+    const binding = new ChatWebviewBinding(tracked, { ...common, session: initial.session, conversationId: initial.id, conversations: conversationDeps });
+    created.binding = binding;
+    bindings.get(kind)?.dispose();
+    bindings.set(kind, binding);
+    lastUsed ??= kind;
+    return binding;
+  };
+
+  const activeController = (): ConversationController | undefined => {
+    const binding = (lastUsed && bindings.get(lastUsed)) || bindings.get('sidebar') || bindings.get('panel');
+    return binding?.conversations;
+  };
+
+  const active = async (): Promise<OpenConversation> => {
+    const controller = activeController();
+    if (controller) {
+      return controller.current;
+    }
+    if (!viewless) {
+      // After a reload with no view open yet: carry on with the latest conversation.
+      const lib = await library;
+      const latest = (await lib.list())[0];
+      viewless = (latest && (await lib.open(latest.id))) || lib.create();
+    }
+    return viewless;
+  };
+
+  /** Shows the chat where the user was using it: the panel if it is open, else the sidebar. */
+  const reveal = async (): Promise<ConversationController | undefined> => {
+    const panel = bindings.get('panel');
+    if (panel && lastUsed === 'panel') {
+      deps.showPanel();
+    } else {
+      await vscode.commands.executeCommand(`${chatViewId}.focus`);
+    }
+    for (let waited = 0; waited < 5000 && !activeController(); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return activeController();
+  };
+
+  const attach = async (picked: PickedContext | undefined) => {
+    if (!picked) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select some text in an editor first.'));
+      return;
+    }
+    (await reveal())?.attach([picked]);
+  };
+
+  context.subscriptions.push(
+    { dispose: () => void library.then((lib) => lib.dispose()) },
+    vscode.commands.registerCommand('azureOpenAIChat.newChat', async () => {
+      const controller = activeController();
+      if (controller) {
+        controller.newChat();
+      } else {
+        viewless = (await library).create();
+      }
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.openConversation', async () => {
+      const lib = await library;
+      const items = (await lib.list()).map((meta) => ({
+        label: meta.title || vscode.l10n.t('New chat'),
+        description: new Date(meta.updated).toLocaleString(),
+        id: meta.id,
+      }));
+      if (items.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('There are no saved conversations yet.'));
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open Conversation'), placeHolder: vscode.l10n.t('Search conversations by title'), matchOnDescription: true });
+      if (picked) {
+        await (await reveal())?.open(picked.id);
+      }
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.askAboutSelection', async () => {
+      const textEditor = vscode.window.activeTextEditor ?? editor.lastTextEditor();
+      await attach(textEditor && selectionContext(textEditor));
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.attachActiveFile', async () => {
+      const file = await editor.activeFile();
+      if (file) {
+        await attach(file);
+      }
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.focusInput', async () => {
+      const controller = await reveal();
+      controller?.focusInput();
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.showHistory', async () => {
+      (await reveal())?.showHistory();
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.exportConversation', async () => {
+      const lib = await library;
+      const { id, session } = await active();
+      const title = lib.title(id);
+      await editor.exportMarkdown(title, conversationToMarkdown(title, session.messages, new Date()));
+    }),
+  );
+
+  return {
+    bind,
+    active,
+    send: async (text) => {
+      const controller = activeController();
+      return controller ? controller.send(text) : (await active()).session.send(text);
+    },
+    list: async () => (await (await library).list()).map(({ id, title }) => ({ id, title })),
+    open: async (id) => {
+      const controller = activeController();
+      if (controller) {
+        return controller.open(id);
+      }
+      const opened = await (await library).open(id);
+      viewless = opened ?? viewless;
+      return opened !== undefined;
+    },
+    messages: async () => (await active()).session.snapshot().map(messageForWebview),
+  };
+}
+
+async function openLibrary(folder: vscode.Uri, deps: ConversationsDeps): Promise<ConversationLibrary> {
+  const { log } = deps;
+  try {
+    const store = await ConversationStore.open(vscode.Uri.joinPath(folder, 'conversations').fsPath, log, {
+      legacyJournal: vscode.Uri.joinPath(folder, 'conversation.jsonl').fsPath,
+    });
+    log.info(`Conversation history: ${store.list().length} saved conversations`);
+    return new ConversationLibrary(store, deps.source, log);
+  } catch (error) {
+    // Chatting matters more than saving: go on without history and say so.
+    log.error(`Conversations will not be saved: ${error instanceof Error ? error.message : String(error)}`);
+    return new ConversationLibrary(undefined, deps.source, log);
+  }
+}
