@@ -5,11 +5,12 @@ import type { Logger } from '../logging/logger';
 import { AzureIdentityChain } from './azureIdentityChain';
 import { type ChatCredential, describeSource, SignInRequiredError } from './credential';
 import { checkTokenHost } from './hostPolicy';
+import type { MicrosoftAuthProviderId } from '../config/cloud';
 
 /** What the resolver needs from VS Code's Microsoft sign-in; implemented in vscodeMicrosoftSession.ts. */
 export interface MicrosoftSessionProvider {
   /** Never shows UI. Undefined when there is no session the extension may use silently. */
-  getSessionSilently(scopes: readonly string[]): Promise<{ readonly accessToken: string; readonly account: string } | undefined>;
+  getSessionSilently(scopes: readonly string[], provider?: MicrosoftAuthProviderId): Promise<{ readonly accessToken: string; readonly account: string } | undefined>;
 }
 
 export interface SecretReader {
@@ -46,7 +47,7 @@ export class CredentialResolver {
 
   async resolve(settings: ChatSettings): Promise<ResolvedCredential> {
     const wantsEntra = settings.authMode !== 'apiKey';
-    const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts);
+    const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts, settings.cloud.hostSuffixes);
     if (wantsEntra && hostVerdict.allowed) {
       const entra = await this.resolveEntra(settings);
       if (entra) {
@@ -103,7 +104,8 @@ export class CredentialResolver {
 
   private async resolveEntra(settings: ChatSettings): Promise<ChatCredential | undefined> {
     const scopes = microsoftScopes(settings);
-    const session = await this.deps.microsoft.getSessionSilently(scopes).catch((error: unknown) => {
+    const provider = settings.cloud.authProvider;
+    const session = await this.deps.microsoft.getSessionSilently(scopes, provider).catch((error: unknown) => {
       this.deps.log.warn(`VS Code Microsoft sign-in unavailable: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
@@ -114,7 +116,7 @@ export class CredentialResolver {
         label: `Signed in as ${session.account} via VS Code`,
         getToken: async () => {
           // VS Code caches and refreshes the session; asking each time picks up a refresh.
-          const current = await this.deps.microsoft.getSessionSilently(scopes);
+          const current = await this.deps.microsoft.getSessionSilently(scopes, provider);
           if (!current) {
             throw new SignInRequiredError();
           }
@@ -145,7 +147,8 @@ export class CredentialResolver {
   private chainFor(settings: ChatSettings): AzureIdentityChain {
     const clientId = this.deps.env.AZURE_CLIENT_ID || undefined;
     const tenantId = settings.tenantId ?? (this.deps.env.AZURE_TENANT_ID || undefined);
-    const key = JSON.stringify([settings.tokenScope, tenantId, clientId]);
+    const authorityHost = settings.cloud.name === 'AzureCloud' ? undefined : settings.cloud.authorityHost;
+    const key = JSON.stringify([settings.tokenScope, tenantId, clientId, authorityHost]);
     if (this.chain?.key !== key) {
       const chain =
         this.deps.createChain?.(settings) ??
@@ -153,6 +156,7 @@ export class CredentialResolver {
           scope: settings.tokenScope,
           tenantId,
           managedIdentityClientId: clientId,
+          authorityHost,
           managedIdentityTimeoutMs: this.deps.managedIdentityTimeoutMs ?? 1500,
           log: this.deps.log,
         });

@@ -3,7 +3,10 @@
  * worth stealing, so it goes only to hosts that look like Azure OpenAI, AI Services or an API
  * Management gateway, or to hosts the user named in the (application-scoped) allow-list.
  */
-const azureHostSuffixes = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com', '.azure-api.net'];
+import { publicCloud } from '../config/cloud';
+
+/** The public cloud's suffixes; a sovereign cloud passes its own (src/config/cloud.ts). */
+const azureHostSuffixes: readonly string[] = publicCloud.hostSuffixes;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -18,7 +21,7 @@ function matchesTrustedHost(host: string, pattern: string): boolean {
   return host === pattern;
 }
 
-export function checkTokenHost(endpoint: string, trustedHosts: readonly string[]): TokenHostVerdict {
+export function checkTokenHost(endpoint: string, trustedHosts: readonly string[], hostSuffixes: readonly string[] = azureHostSuffixes): TokenHostVerdict {
   const url = new URL(endpoint);
   const host = url.hostname.toLowerCase();
   const isLoopback = loopbackHosts.has(host);
@@ -26,7 +29,7 @@ export function checkTokenHost(endpoint: string, trustedHosts: readonly string[]
   if (url.protocol !== 'https:' && !isLoopback) {
     return { allowed: false, host, reason: 'notHttps' };
   }
-  const isAzure = azureHostSuffixes.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
+  const isAzure = hostSuffixes.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
   const isTrusted = trustedHosts.some((pattern) => matchesTrustedHost(host, pattern.toLowerCase()));
   return isAzure || isTrusted ? { allowed: true } : { allowed: false, host, reason: 'notAzure' };
 }

@@ -1,4 +1,5 @@
 import type { ProblemView } from '../common/protocol';
+import { type CloudProfile, resolveCloud } from './cloud';
 import {
   type AuthMode,
   defaultApiVersion,
@@ -24,6 +25,8 @@ export interface ChatSettings {
   readonly trustedHosts: readonly string[];
   readonly systemPrompt: string;
   readonly stallTimeoutMs: number;
+  /** Resource Manager, authority, default scope and token host suffixes of the chosen cloud. */
+  readonly cloud: CloudProfile;
 }
 
 export type SettingsResult =
@@ -32,7 +35,7 @@ export type SettingsResult =
 
 const deploymentPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const apiVersionPattern = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
-const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
+export const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
 const scopePattern = /^\S+\/\.default$/;
 
 function settingName(key: SettingKey): string {
@@ -109,7 +112,14 @@ export function validateSettings(raw: RawSettings): SettingsResult {
     return misconfigured(`"${authText}" is not a sign-in method.`, `${settingName(SettingKey.auth)} is one of auto, entra or apiKey.`);
   }
 
-  const tokenScope = asTrimmedString(raw.tokenScope) || defaultTokenScope;
+  const cloud = resolveCloud(raw.cloud, raw.customCloud);
+  if (!cloud.ok) {
+    return misconfigured('The cloud setting is not usable.', `${settingName(SettingKey.cloud)}: ${cloud.error}`);
+  }
+
+  // The public default scope stands for "the default" in a sovereign cloud too.
+  const scopeText = asTrimmedString(raw.tokenScope);
+  const tokenScope = scopeText && scopeText !== defaultTokenScope ? scopeText : cloud.cloud.dataPlaneScope;
   if (!scopePattern.test(tokenScope)) {
     return misconfigured(
       `"${tokenScope}" is not a token scope.`,
@@ -148,6 +158,7 @@ export function validateSettings(raw: RawSettings): SettingsResult {
       trustedHosts,
       systemPrompt,
       stallTimeoutMs: Math.round(stallSeconds * 1000),
+      cloud: cloud.cloud,
     },
   };
 }

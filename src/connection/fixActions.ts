@@ -46,7 +46,7 @@ export async function signIn(deps: FixDeps): Promise<void> {
     return;
   }
   try {
-    await deps.microsoft.signIn(microsoftScopes(validated.settings));
+    await deps.microsoft.signIn(microsoftScopes(validated.settings), validated.settings.cloud.authProvider);
     deps.connection.invalidate();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
