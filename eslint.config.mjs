@@ -19,4 +19,11 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    // Discovery and diagnostics talk to Azure in plain node (tested against loopback stand-ins);
+    // only their vscode*.ts modules may touch the VS Code API.
+    files: ['src/discovery/**/*.ts', 'src/diagnostics/**/*.ts', 'src/config/cloud.ts', 'src/chat/deploymentChoice.ts'],
+    ignores: ['**/vscode*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure module: keep VS Code out (see DEVELOPERS.md).' }] }] },
+  },
 );

@@ -15,6 +15,9 @@ import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import { ChatWebviewBinding, type WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
+import { ConversationDeployment } from './chat/deploymentChoice';
+import { registerDeploymentDiscovery } from './discovery/vscodeDiscovery';
+import { registerDiagnostics } from './diagnostics/vscodeDiagnostics';
 
 /** What activate() returns: enough for tests and automation to drive and observe the chat. */
 export interface AzureOpenAIChatApi {
@@ -32,7 +35,12 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
   const secrets = new SecretStore(context.secrets);
   const microsoft = new VscodeMicrosoftSession();
   const resolver = new CredentialResolver({ microsoft, secrets, log, env: process.env });
-  const connection = new ConnectionManager({ readSettings: readRawSettings, resolver, secrets });
+  // Deployment discovery (issue 11): the conversation's own deployment overlays the settings.
+  const conversationDeployment = new ConversationDeployment();
+  const readSettings = () => conversationDeployment.apply(readRawSettings());
+  const discovery = registerDeploymentDiscovery({ context, microsoft, log, conversation: () => session });
+  const connection = new ConnectionManager({ readSettings, resolver, secrets, describeTenant: (id) => discovery.describeTenant(id) });
+  registerDiagnostics({ context, microsoft, secrets, log, readSettings, discovered: () => discovery.cache.known() });
   context.subscriptions.push(
     connection,
     onDidChangeSettings(() => connection.invalidate()),
@@ -43,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
   const source = new AzureAnswerSource({ connection: () => connection.current(), log });
   // The saved conversation is read in the background so activation stays fast.
   const session = openSession(context, source, log);
+  void session.then((opened) => context.subscriptions.push(conversationDeployment.follow(opened, () => connection.invalidate())));
 
   const fixDeps = { microsoft, secrets, connection, log };
   const runFix = createFixRunner(fixDeps);
@@ -54,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
       runFix: (action) => void runFix(action),
       openLink: (url) => void confirmAndOpenLink(url),
       log,
+      pickDeployment: () => void discovery.pickForConversation(),
     });
 
   const panels = new ChatPanelManager(context.extensionUri, bind);
@@ -82,8 +92,12 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
 async function openSession(context: vscode.ExtensionContext, source: AzureAnswerSource, log: vscode.LogOutputChannel): Promise<ChatSession> {
   const folder = context.storageUri ?? context.globalStorageUri;
   try {
-    const { journal, messages } = await ConversationJournal.open(vscode.Uri.joinPath(folder, 'conversation.jsonl').fsPath, log);
+    const { journal, messages, deployment } = await ConversationJournal.open(vscode.Uri.joinPath(folder, 'conversation.jsonl').fsPath, log);
     const session = new ChatSession(source, messages);
+    // Before the journal listens: restoring the deployment is not a change to record.
+    if (deployment) {
+      session.setDeployment(deployment);
+    }
     session.onDidChange((event) => journal.record(event));
     context.subscriptions.push(session, toDisposable(() => void journal.close()));
     log.info(`Restored ${messages.length} chat messages`);

@@ -5,6 +5,7 @@ import type { MessageStatus, ProblemView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
+import { type DeploymentChoice, isDeploymentChoice } from './deploymentChoice';
 
 /**
  * The conversation on disk as an append-only journal of JSON lines: one line per change, so a
@@ -16,7 +17,14 @@ type JournalLine =
   | { readonly t: 'delta'; readonly id: string; readonly text: string }
   | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView }
   | { readonly t: 'rm'; readonly id: string }
-  | { readonly t: 'clear' };
+  | { readonly t: 'clear' }
+  /** The conversation's deployment (absent fields: back to the settings'). */
+  | { readonly t: 'dep'; readonly endpoint?: string; readonly deployment?: string };
+
+/** What a journal remembers besides messages; filled by replayJournal. */
+export interface JournalState {
+  deployment?: DeploymentChoice | undefined;
+}
 
 const interruptedProblem: ProblemView = {
   title: 'This answer was interrupted when VS Code closed.',
@@ -25,7 +33,7 @@ const interruptedProblem: ProblemView = {
 };
 
 /** Rebuilds the messages a journal describes; tolerant of a torn last line. */
-export function replayJournal(content: string): ChatMessage[] {
+export function replayJournal(content: string, state: JournalState = {}): ChatMessage[] {
   const messages = new Map<string, ChatMessage>();
   for (const line of content.split('\n')) {
     if (!line) {
@@ -64,6 +72,9 @@ export function replayJournal(content: string): ChatMessage[] {
       case 'clear':
         messages.clear();
         break;
+      case 'dep':
+        state.deployment = isDeploymentChoice(entry) ? { endpoint: entry.endpoint, deployment: entry.deployment } : undefined;
+        break;
     }
   }
   // An answer still streaming when the journal ended was cut off by a crash or reload.
@@ -87,18 +98,19 @@ export class ConversationJournal {
   ) {}
 
   /** Loads the saved conversation and opens the journal for appending. */
-  static async open(path: string, log: Logger): Promise<{ journal: ConversationJournal; messages: ChatMessage[] }> {
+  static async open(path: string, log: Logger): Promise<{ journal: ConversationJournal; messages: ChatMessage[]; deployment: DeploymentChoice | undefined }> {
     let messages: ChatMessage[] = [];
+    const state: JournalState = {};
     try {
-      messages = replayJournal(await readFile(path, 'utf8'));
+      messages = replayJournal(await readFile(path, 'utf8'), state);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
         log.warn(`Could not read the saved conversation: ${(error as Error).message}`);
       }
     }
     const journal = new ConversationJournal(path, log);
-    await journal.rewrite(messages);
-    return { journal, messages };
+    await journal.rewrite(messages, state.deployment);
+    return { journal, messages, deployment: state.deployment };
   }
 
   /** Records one change. Deltas of the same tick are written as one line. */
@@ -129,6 +141,9 @@ export class ConversationJournal {
         break;
       case 'busy':
         break;
+      case 'deploymentChanged':
+        this.write(event.deployment ? { t: 'dep', endpoint: event.deployment.endpoint, deployment: event.deployment.deployment } : { t: 'dep' });
+        break;
     }
   }
 
@@ -155,11 +170,15 @@ export class ConversationJournal {
   }
 
   /** Replaces the journal with one line per message (written aside, then renamed into place). */
-  private async rewrite(messages: readonly ChatMessage[]): Promise<void> {
+  private async rewrite(messages: readonly ChatMessage[], deployment: DeploymentChoice | undefined): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
-    const compacted = messages
-      .map((message) => JSON.stringify({ t: 'msg', id: message.id, role: message.role, text: message.text, status: message.status, ...(message.problem ? { problem: message.problem } : {}) }))
-      .join('\n');
+    const lines = messages.map((message) =>
+      JSON.stringify({ t: 'msg', id: message.id, role: message.role, text: message.text, status: message.status, ...(message.problem ? { problem: message.problem } : {}) }),
+    );
+    if (deployment) {
+      lines.push(JSON.stringify({ t: 'dep', endpoint: deployment.endpoint, deployment: deployment.deployment }));
+    }
+    const compacted = lines.join('\n');
     const temporary = `${this.path}.tmp`;
     await writeFile(temporary, compacted ? `${compacted}\n` : '', 'utf8');
     await rename(temporary, this.path);

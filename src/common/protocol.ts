@@ -21,7 +21,10 @@ export type FixAction =
   | 'signIn'
   | 'setApiKey'
   | 'setSubscriptionKey'
-  | 'showLog';
+  | 'showLog'
+  // Deployment discovery and Diagnose Connection (issue 11).
+  | 'selectDeployment'
+  | 'diagnose';
 
 export interface ProblemView {
   /** One short sentence: what went wrong, in plain words. */
@@ -58,6 +61,8 @@ export interface ConnectionView {
   /** Deployment name shown beside the label; empty when unknown. */
   readonly deployment: string;
   readonly problem?: ProblemView;
+  /** The tenant signed in to, when it is not the account's home tenant (display name or id). */
+  readonly tenant?: string;
 }
 
 export type HostToWebviewMessage =
@@ -96,7 +101,9 @@ export type WebviewToHostMessage =
   | { readonly type: 'newChat' }
   | { readonly type: 'fix'; readonly action: FixAction }
   /** The user clicked a link in an answer; the host asks before opening it. */
-  | { readonly type: 'openLink'; readonly url: string };
+  | { readonly type: 'openLink'; readonly url: string }
+  /** The header's deployment picker: choose this conversation's deployment. */
+  | { readonly type: 'pickDeployment' };
 
 export type WebviewToHostType = WebviewToHostMessage['type'];
 

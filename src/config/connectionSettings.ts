@@ -42,8 +42,8 @@ function settingName(key: SettingKey): string {
   return `${settingsSection}.${key}`;
 }
 
-function misconfigured(title: string, detail: string): SettingsResult {
-  return { ok: false, problem: { title, detail, actions: ['openSettings'] } };
+function misconfigured(title: string, detail: string, actions: ProblemView['actions'] = ['openSettings']): SettingsResult {
+  return { ok: false, problem: { title, detail, actions } };
 }
 
 function asTrimmedString(value: unknown): string {
@@ -77,7 +77,8 @@ export function validateSettings(raw: RawSettings): SettingsResult {
   if (!endpointText) {
     return misconfigured(
       'Set your Azure OpenAI endpoint to start chatting.',
-      `Open Settings and set ${settingName(SettingKey.endpoint)} to your resource's URL, for example https://my-resource.openai.azure.com, and ${settingName(SettingKey.deployment)} to a deployment name.`,
+      `Select a deployment from your Azure subscriptions, or open Settings and set ${settingName(SettingKey.endpoint)} to your resource's URL, for example https://my-resource.openai.azure.com, and ${settingName(SettingKey.deployment)} to a deployment name.`,
+      ['selectDeployment', 'openSettings'],
     );
   }
   const endpoint = normalizeEndpoint(endpointText);
@@ -89,7 +90,8 @@ export function validateSettings(raw: RawSettings): SettingsResult {
   if (!deployment) {
     return misconfigured(
       'Choose which deployment to chat with.',
-      `Set ${settingName(SettingKey.deployment)} to the name of a model deployment on ${endpoint.endpoint}, for example gpt-4o.`,
+      `Select a deployment, or set ${settingName(SettingKey.deployment)} to the name of a model deployment on ${endpoint.endpoint}, for example gpt-4o.`,
+      ['selectDeployment', 'openSettings'],
     );
   }
   if (!deploymentPattern.test(deployment)) {

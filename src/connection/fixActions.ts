@@ -34,6 +34,13 @@ export function createFixRunner(deps: FixDeps): (action: Exclude<FixAction, 'ret
       case 'showLog':
         deps.log.show(true);
         return;
+      // Deployment discovery and Diagnose Connection register these commands.
+      case 'selectDeployment':
+        await vscode.commands.executeCommand('azureOpenAIChat.selectDeployment');
+        return;
+      case 'diagnose':
+        await vscode.commands.executeCommand('azureOpenAIChat.diagnoseConnection');
+        return;
     }
   };
 }

@@ -5,7 +5,8 @@
  */
 import { AzureIdentityChain, type ChainSource } from '../auth/azureIdentityChain';
 import type { MicrosoftSessionProvider } from '../auth/credentialResolver';
-import type { CloudProfile } from '../config/cloud';
+import { type CloudProfile, resolveCloud } from '../config/cloud';
+import { type RawSettings, tenantPattern } from '../config/connectionSettings';
 import type { Logger } from '../logging/logger';
 
 export interface ManagementTarget {
@@ -84,4 +85,20 @@ export class ManagementCredential {
     }
     return this.chain.chain;
   }
+}
+
+/**
+ * Cloud and tenant from raw settings. Discovery must work before an endpoint is set, so this
+ * reads only what it needs instead of requiring the whole chat configuration to be valid.
+ */
+export function managementTargetFrom(raw: RawSettings): { readonly ok: true; readonly target: ManagementTarget } | { readonly ok: false; readonly error: string } {
+  const cloud = resolveCloud(raw.cloud, raw.customCloud);
+  if (!cloud.ok) {
+    return { ok: false, error: `azureOpenAIChat.cloud: ${cloud.error}` };
+  }
+  const tenant = typeof raw.tenantId === 'string' ? raw.tenantId.trim() : '';
+  if (tenant && !tenantPattern.test(tenant)) {
+    return { ok: false, error: `azureOpenAIChat.tenantId: "${tenant}" is not a tenant ID or domain.` };
+  }
+  return { ok: true, target: { cloud: cloud.cloud, tenantId: tenant || undefined } };
 }

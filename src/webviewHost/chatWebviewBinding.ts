@@ -22,6 +22,8 @@ export interface BindingDeps {
   readonly runFix: (action: Exclude<FixAction, 'retry'>) => void;
   readonly openLink: (url: string) => void;
   readonly log: Logger;
+  /** The header's deployment picker (deployment discovery); absent: the button does nothing. */
+  readonly pickDeployment?: () => void;
 }
 
 /**
@@ -105,6 +107,9 @@ export class ChatWebviewBinding extends Disposable {
       case 'openLink':
         this.deps.openLink(message.url);
         break;
+      case 'pickDeployment':
+        this.deps.pickDeployment?.();
+        break;
     }
   }
 
@@ -147,6 +152,9 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'busy':
         this.post({ type: 'busy', busy: event.busy });
+        return;
+      case 'deploymentChanged':
+        // The header learns it through the connection, which re-resolves for the new deployment.
         return;
     }
   }

@@ -4,7 +4,17 @@ import { type FixAction, protocolLimits, type WebviewToHostMessage } from '../co
  * The webview runs untrusted model output, so everything it sends is checked here before the
  * host acts on it: known type, exact fields, sane sizes. Anything else is dropped.
  */
-const fixActions: ReadonlySet<string> = new Set<FixAction>(['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog']);
+const fixActions: ReadonlySet<string> = new Set<FixAction>([
+  'retry',
+  'openSettings',
+  'signIn',
+  'setApiKey',
+  'setSubscriptionKey',
+  'showLog',
+  // Deployment discovery and Diagnose Connection.
+  'selectDeployment',
+  'diagnose',
+]);
 
 const idPattern = /^[A-Za-z0-9-]+$/;
 
@@ -41,6 +51,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
     case 'ready':
     case 'stop':
     case 'newChat':
+    case 'pickDeployment':
       return hasOnlyKeys(raw, ['type']) ? { type: raw.type } : undefined;
     case 'send':
       return hasOnlyKeys(raw, ['type', 'text']) &&
