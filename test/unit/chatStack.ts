@@ -76,6 +76,8 @@ export interface ChatStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly managedIdentityTimeoutMs?: number;
   readonly maxRetries?: number;
+  /** Applied to the settings on every read (the conversation's own deployment, say). */
+  readonly overlay?: (raw: RawSettings) => RawSettings;
 }
 
 export function createChatStack(options: ChatStackOptions) {
@@ -90,7 +92,7 @@ export function createChatStack(options: ChatStackOptions) {
     managedIdentityTimeoutMs: options.managedIdentityTimeoutMs ?? 1500,
   });
   let settings = options.settings;
-  const connection = new ConnectionManager({ readSettings: () => settings, resolver, secrets });
+  const connection = new ConnectionManager({ readSettings: () => (options.overlay ? options.overlay(settings) : settings), resolver, secrets });
   const source = new AzureAnswerSource({
     connection: () => connection.current(),
     log,

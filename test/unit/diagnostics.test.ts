@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
@@ -213,9 +215,9 @@ describe('DNS and TLS', () => {
 
   test('an untrusted certificate is named, with the proxy and http.systemCertificates hints', async () => {
     const server = createServer(certificate, (_req, res) => res.end());
-    await listenOnLoopback(server as unknown as import('node:http').Server);
+    await listenOnLoopback(server as unknown as Server);
     try {
-      const port = (server.address() as import('node:net').AddressInfo).port;
+      const port = (server.address() as AddressInfo).port;
       const refused = await probeEndpoint(`https://localhost:${port}`);
       assert.equal(refused.ok, false);
       assert.equal(!refused.ok && refused.stage, 'tls');
@@ -228,7 +230,7 @@ describe('DNS and TLS', () => {
       const wrongName = await probeEndpoint(`https://127.0.0.1:${port}`, { ca: certificate.cert });
       assert.equal(!wrongName.ok && wrongName.code, 'ERR_TLS_CERT_ALTNAME_INVALID');
     } finally {
-      await closeServer(server as unknown as import('node:http').Server);
+      await closeServer(server as unknown as Server);
     }
   });
 });
