@@ -308,9 +308,12 @@ function deploymentItems(result: DiscoveryResult): DeploymentItem[] {
       continue;
     }
     for (const deployment of bySubscription.get(subscription.subscriptionId) ?? []) {
+      // Resource Manager says what a deployment is for; an embeddings model cannot chat.
+      const uses = Object.entries(deployment.capabilities).filter(([, value]) => value === 'true').map(([name]) => name);
+      const notChat = uses.length > 0 && !uses.includes('chatCompletion') ? ` (${vscode.l10n.t('{0}, not chat', uses.join(', '))})` : '';
       items.push({
         label: deployment.deployment,
-        description: [deployment.model, deployment.modelVersion].filter(Boolean).join(' '),
+        description: [deployment.model, deployment.modelVersion].filter(Boolean).join(' ') + notChat,
         detail: [
           deployment.accountName,
           deployment.sku,

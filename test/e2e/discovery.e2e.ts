@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { FORBIDDEN_SUBSCRIPTION_ID, standInSubscriptions, standInTenants } from '../standin/resourceManagerFixture';
+import { FORBIDDEN_SUBSCRIPTION_ID, GUEST_TENANT_ID, standInSubscriptions, standInTenants } from '../standin/resourceManagerFixture';
 import { ResourceManagerStandIn } from '../standin/resourceManagerStandIn';
 import { STANDIN_USER_OID, VSCODE_APP_ID } from '../standin/tokens';
 import { launchChromium, newPage } from '../harness/browser';
@@ -125,6 +125,27 @@ const STEPS: readonly Step[] = [
       await waitFor(async () => /Data-plane access \| FAIL/.test((await editor.innerText().catch(() => '')).replace(/\u00a0/g, ' ')), world.timeoutMs,
         async () => `the report shows: ${await editor.innerText().catch(() => '')}`);
       await screenshot(world, '05-diagnosed');
+    },
+  },
+  {
+    name: 'Select Tenant signs in to a guest tenant: the header names it and Select Deployment lists its deployments',
+    async run(world) {
+      const panel = required(world.panel);
+      world.standIns.aoai.configure({ deniedObjectIds: [] });
+      await runCommandFromPalette(world, 'Azure OpenAI: Select Tenant');
+      const tenants = await quickPickText(world, 'Fabrikam');
+      assert(/Contoso[\s\S]*home tenant/.test(tenants), `the home tenant is not marked: ${tenants}`);
+      await pickQuickPickRow(world, 'Fabrikam', 'Fabrikam');
+      const tenant = panel.locator('#connection-tenant');
+      await waitFor(async () => (await tenant.innerText().catch(() => '')) === 'Tenant: Fabrikam', world.timeoutMs,
+        async () => `the header shows tenant "${await tenant.innerText().catch(() => '')}"`);
+      await runCommandFromPalette(world, 'Azure OpenAI: Select Deployment');
+      const listed = await quickPickText(world, 'Fabrikam Shared');
+      assert(!listed.includes('Contoso Dev'), `the home tenant's subscriptions are listed: ${listed}`);
+      const guestToken = world.arm.requests.at(-1)?.token;
+      assert(guestToken?.tid === GUEST_TENANT_ID, `the management token is for tenant ${guestToken?.tid}`);
+      await screenshot(world, '06-guest-tenant');
+      await world.page.keyboard.press('Escape');
     },
   },
 ];

@@ -4,6 +4,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import { checkTokenHost } from '../../src/auth/hostPolicy';
 import { chinaCloud, publicCloud, resolveCloud, usGovernmentCloud } from '../../src/config/cloud';
 import { validateSettings } from '../../src/config/connectionSettings';
+import { toConnectionView } from '../../src/connection/connectionManager';
 import { ArmClient, ArmError } from '../../src/discovery/armClient';
 import { DiscoveryCache } from '../../src/discovery/discoveryCache';
 import { discoverDeployments, listTenants } from '../../src/discovery/deploymentDiscovery';
@@ -225,5 +226,19 @@ describe('sovereign clouds and the token host policy', () => {
     const bad = validateSettings({ endpoint: 'https://x.openai.azure.com', deployment: 'd', cloud: 'Mars' });
     assert.ok(!bad.ok);
     assert.match(bad.problem.detail, /azureOpenAIChat\.cloud/);
+  });
+});
+
+describe('the header names a tenant that is not the home one', () => {
+  test('Select Tenant\'s choice (a tenant id in settings) shows by display name; no tenant shows nothing', () => {
+    const settings = validateSettings({ endpoint: 'https://x.openai.azure.com', deployment: 'd', tenantId: GUEST_TENANT_ID });
+    assert.ok(settings.ok);
+    const credential = { kind: 'entra', source: 'vscode', label: 'Signed in as ada', getToken: async () => '', forgetCachedToken: () => undefined } as const;
+    const names = (id: string) => (id === GUEST_TENANT_ID ? 'Fabrikam' : undefined);
+    const view = toConnectionView({ ok: true, connection: { settings: settings.settings, credential, apimSubscriptionKey: undefined } }, names);
+    assert.equal(view.tenant, 'Fabrikam');
+    const home = validateSettings({ endpoint: 'https://x.openai.azure.com', deployment: 'd' });
+    assert.ok(home.ok);
+    assert.equal(toConnectionView({ ok: true, connection: { settings: home.settings, credential, apimSubscriptionKey: undefined } }, names).tenant, undefined);
   });
 });
