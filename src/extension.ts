@@ -14,6 +14,9 @@ import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import type { WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
 import { type AzureOpenAIChatApi, createTestApi, WebviewReadiness } from './testApi';
+import { ConversationDeployment } from './chat/deploymentChoice';
+import { registerDeploymentDiscovery } from './discovery/vscodeDiscovery';
+import { registerDiagnostics } from './diagnostics/vscodeDiagnostics';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -24,7 +27,12 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
   const secrets = new SecretStore(context.secrets);
   const microsoft = new VscodeMicrosoftSession();
   const resolver = new CredentialResolver({ microsoft, secrets, log, env: process.env, scopeConsent: createVscodeScopeConsent(context.globalState) });
-  const connection = new ConnectionManager({ readSettings: readRawSettings, resolver, secrets, log });
+  // Deployment discovery (issue 11): the deployment of the conversation in use overlays the settings.
+  const conversationDeployment = new ConversationDeployment();
+  const readSettings = () => conversationDeployment.apply(readRawSettings());
+  const discovery = registerDeploymentDiscovery({ context, microsoft, log, conversation: async () => (await conversations.active()).session });
+  const connection = new ConnectionManager({ readSettings, resolver, secrets, log, describeTenant: (id) => discovery.describeTenant(id) });
+  registerDiagnostics({ context, microsoft, secrets, log, readSettings, discovered: () => discovery.cache.known() });
   context.subscriptions.push(
     connection,
     onDidChangeSettings(() => connection.invalidate()),
@@ -38,6 +46,19 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
   const runFix = createFixRunner(fixDeps);
   // Saved conversations are read in the background so activation stays fast.
   const conversations = registerConversations(context, { source, log, showPanel: () => panels.show() });
+  // The connection follows the deployment of the conversation in use, and re-resolves when it changes.
+  let following = conversationDeployment.follow({ deployment: undefined, onDidChange: () => ({ dispose: () => undefined }) }, () => undefined);
+  const followActive = async () => {
+    const { session } = await conversations.active();
+    following.dispose();
+    const before = conversationDeployment.current;
+    following = conversationDeployment.follow(session, () => connection.invalidate());
+    if (before && !conversationDeployment.current) {
+      connection.invalidate();
+    }
+  };
+  context.subscriptions.push(conversations.onDidChangeActive(() => void followActive()), { dispose: () => following.dispose() });
+  void followActive();
   const bind = (surface: WebviewSurface) =>
     conversations.bind(surface, {
       connection: () => connection.view(),
@@ -46,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
       openLink: (url) => void confirmAndOpenLink(url),
       onDidBecomeReady: (kind) => readiness.ready(kind),
       log,
+      pickDeployment: (session) => void discovery.pickForConversation(session),
     });
 
   const panels = new ChatPanelManager(context.extensionUri, bind);

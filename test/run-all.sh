@@ -6,7 +6,7 @@
 #   harness      the offline VS Code (test/harness/install.sh; a no-op once installed)
 #   integration  the mocha suite inside a real VS Code (test/harness/runIntegration.ts)
 #   package      npm run package (dist/azure-openai-chat.vsix)
-#   e2e          the VSIX in the real workbench in Chromium (test/e2e/chat.e2e.ts)
+#   e2e          the VSIX in the real workbench in Chromium (test/e2e/*.e2e.ts, one VS Code each)
 # `bash test/run-all.sh unit integration` runs only the layers named (the build always runs).
 # A failed layer does not stop the others, except those that need what it makes.
 set -uo pipefail
@@ -72,6 +72,22 @@ unit_tests() {
   return "$status"
 }
 
+# Every E2E journey (test/e2e/*.e2e.js), each its own VS Code; one summed count line.
+e2e_journeys() {
+  local journey status=0 out pass=0 fail=0 line
+  for journey in out/test/e2e/*.e2e.js; do
+    out="$(mktemp)"
+    node "$journey" 2>&1 | tee "$out"
+    ((PIPESTATUS[0] == 0)) || status=1
+    line="$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)"
+    pass=$((pass + $(awk '{print $2}' <<<"${line:-e2e: 0}")))
+    fail=$((fail + $(awk '{print $4}' <<<"${line:-e2e: 0 passed, 1 failed}")))
+    rm -f "$out"
+  done
+  echo "e2e: $pass passed, $fail failed"
+  return "$status"
+}
+
 package_vsix() {
   # </dev/null: vsce must never wait for an answer to a prompt.
   npm run --silent package </dev/null && ls -l dist/azure-openai-chat.vsix
@@ -120,7 +136,7 @@ if wanted e2e || wanted package; then
     elif ((!packaged)); then
       skip e2e "no VSIX: npm run package failed (see the package layer)"
     else
-      run e2e node out/test/e2e/chat.e2e.js
+      run e2e e2e_journeys
     fi
   fi
 fi

@@ -15,12 +15,15 @@ const fallbackMisconfigured: ProblemView = {
 export class Header {
   readonly element: HTMLElement;
   private readonly label: HTMLElement;
-  private readonly deployment: HTMLElement;
+  private readonly deployment: HTMLButtonElement;
+  private readonly tenant: HTMLElement;
   private readonly details: HTMLElement;
 
   constructor() {
     this.label = element('span', { className: 'connection-label' });
-    this.deployment = element('span', { className: 'connection-deployment' });
+    // The deployment is also the picker: clicking it switches this conversation's deployment.
+    this.deployment = element('button', { className: 'connection-deployment', attributes: { type: 'button', id: 'deployment-picker' } });
+    this.tenant = element('span', { className: 'connection-tenant', attributes: { id: 'connection-tenant' } });
     this.details = element('div', { className: 'connection-details' });
     this.element = element(
       'header',
@@ -30,6 +33,7 @@ export class Header {
         { className: 'connection-summary' },
         element('span', { className: 'connection-dot', attributes: { 'aria-hidden': 'true' } }),
         this.label,
+        this.tenant,
         this.deployment,
       ),
       this.details,
@@ -40,9 +44,12 @@ export class Header {
     this.element.dataset.state = connection.state;
     this.label.textContent = connection.label;
     this.label.title = connection.label;
-    this.deployment.textContent = connection.deployment;
-    this.deployment.hidden = connection.deployment.length === 0;
-    this.deployment.title = connection.deployment ? `Deployment: ${connection.deployment}` : '';
+    this.deployment.textContent = connection.deployment || 'Select deployment';
+    this.deployment.hidden = connection.state === 'checking' && connection.deployment.length === 0;
+    this.deployment.title = connection.deployment ? `Deployment: ${connection.deployment}. Click to switch.` : 'Select a deployment';
+    this.deployment.setAttribute('aria-label', connection.deployment ? `Deployment ${connection.deployment}, switch deployment` : 'Select a deployment');
+    this.tenant.textContent = connection.tenant ? `Tenant: ${connection.tenant}` : '';
+    this.tenant.hidden = !connection.tenant;
     this.details.replaceChildren(...this.renderDetails(connection));
   }
 

@@ -19,7 +19,17 @@ type Fields = Record<string, unknown>;
 
 const statuses: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'error'];
 const connectionStates: readonly ConnectionState[] = ['ready', 'signedOut', 'misconfigured', 'checking'];
-const fixActions: readonly FixAction[] = ['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog'];
+const fixActions: readonly FixAction[] = [
+  'retry',
+  'openSettings',
+  'signIn',
+  'setApiKey',
+  'setSubscriptionKey',
+  'showLog',
+  // Deployment discovery and Diagnose Connection.
+  'selectDeployment',
+  'diagnose',
+];
 
 export function parseHostMessage(data: unknown): HostToWebviewMessage | undefined {
   if (!isFields(data) || typeof data.type !== 'string') {
@@ -148,7 +158,9 @@ function parseConnection(value: unknown): ConnectionView | undefined {
   if (problem === null) {
     return undefined;
   }
-  return { state: value.state, label: value.label, deployment: value.deployment, problem };
+  // Deployment discovery: the tenant, when it is not the home one.
+  const tenant = typeof value.tenant === 'string' && value.tenant ? { tenant: value.tenant } : {};
+  return { state: value.state, label: value.label, deployment: value.deployment, problem, ...tenant };
 }
 
 /** `undefined` when absent, `null` when present but malformed. */

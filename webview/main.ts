@@ -71,6 +71,11 @@ root.addEventListener('click', (event) => {
     }
     return;
   }
+  // Deployment discovery: the header's deployment picker.
+  if (target?.closest('#deployment-picker')) {
+    host.post({ type: 'pickDeployment' });
+    return;
+  }
   const copyButton = target?.closest<HTMLButtonElement>('button.copy-code');
   if (copyButton) {
     void copyCode(copyButton);

@@ -13,6 +13,8 @@ export const actionLabels: Readonly<Record<FixAction, string>> = {
   setApiKey: 'Use an API key',
   setSubscriptionKey: 'Set Subscription Key',
   showLog: 'Show Log',
+  selectDeployment: 'Select Deployment',
+  diagnose: 'Diagnose',
 };
 
 export function actionButton(action: FixAction, primary: boolean, id?: string): HTMLButtonElement {
@@ -32,10 +34,8 @@ export function renderProblem(problem: ProblemView, actions: readonly FixAction[
   if (problem.detail) {
     block.append(element('div', { className: 'problem-detail', text: problem.detail }));
   }
-  if (actions.length > 0) {
-    block.append(
-      element('div', { className: 'problem-actions' }, ...actions.map((action, index) => actionButton(action, index === 0))),
-    );
-  }
+  // Every problem card offers Diagnose Connection, last, after the fixes that name the cause.
+  const shown = actions.includes('diagnose') ? actions : [...actions, 'diagnose' as const];
+  block.append(element('div', { className: 'problem-actions' }, ...shown.map((action, index) => actionButton(action, index === 0))));
   return block;
 }

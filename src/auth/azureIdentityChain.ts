@@ -14,6 +14,8 @@ export interface AzureIdentityChainOptions {
   readonly tenantId: string | undefined;
   /** AZURE_CLIENT_ID: picks a user-assigned managed identity. */
   readonly managedIdentityClientId: string | undefined;
+  /** Entra ID authority of a sovereign cloud; undefined for the public cloud. */
+  readonly authorityHost?: string | undefined;
   /**
    * How long the managed-identity endpoint may take before the chain moves on. On a laptop the
    * IMDS address does not answer at all, and the SDK's own retries would take many seconds.
@@ -72,7 +74,8 @@ export class AzureIdentityChain {
     const managedIdentity = new identity.ManagedIdentityCredential(
       managedIdentityClientId ? { clientId: managedIdentityClientId } : {},
     );
-    const developer = withoutSecondManagedIdentity(() => new identity.DefaultAzureCredential(tenantId ? { tenantId } : {}));
+    const developerOptions = { ...(tenantId ? { tenantId } : {}), ...(this.options.authorityHost ? { authorityHost: this.options.authorityHost } : {}) };
+    const developer = withoutSecondManagedIdentity(() => new identity.DefaultAzureCredential(developerOptions));
     const chain = new identity.ChainedTokenCredential(
       new RecordingCredential(
         new TimeBoundCredential(managedIdentity, managedIdentityTimeoutMs, (message) => new identity.CredentialUnavailableError(message)),

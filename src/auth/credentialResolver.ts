@@ -6,11 +6,12 @@ import { AzureIdentityChain } from './azureIdentityChain';
 import { type ChatCredential, describeSource, SignInRequiredError } from './credential';
 import { checkKeyHost, checkTokenHost } from './hostPolicy';
 import { acceptedScopesOnly, type ScopeConsent } from './scopePolicy';
+import type { MicrosoftAuthProviderId } from '../config/cloud';
 
 /** What the resolver needs from VS Code's Microsoft sign-in; implemented in vscodeMicrosoftSession.ts. */
 export interface MicrosoftSessionProvider {
   /** Never shows UI. Undefined when there is no session the extension may use silently. */
-  getSessionSilently(scopes: readonly string[]): Promise<{ readonly accessToken: string; readonly account: string } | undefined>;
+  getSessionSilently(scopes: readonly string[], provider?: MicrosoftAuthProviderId): Promise<{ readonly accessToken: string; readonly account: string } | undefined>;
 }
 
 export interface SecretReader {
@@ -49,7 +50,7 @@ export class CredentialResolver {
 
   async resolve(settings: ChatSettings): Promise<ResolvedCredential> {
     const wantsEntra = settings.authMode !== 'apiKey';
-    const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts);
+    const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts, settings.cloud.hostSuffixes);
     if (wantsEntra && hostVerdict.allowed) {
       if (!(await (this.deps.scopeConsent ?? acceptedScopesOnly).allows(settings.tokenScope, settings.endpoint))) {
         return {
@@ -148,7 +149,8 @@ export class CredentialResolver {
 
   private async resolveEntra(settings: ChatSettings): Promise<ChatCredential | undefined> {
     const scopes = microsoftScopes(settings);
-    const session = await this.deps.microsoft.getSessionSilently(scopes).catch((error: unknown) => {
+    const provider = settings.cloud.authProvider;
+    const session = await this.deps.microsoft.getSessionSilently(scopes, provider).catch((error: unknown) => {
       this.deps.log.warn(`VS Code Microsoft sign-in unavailable: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
@@ -159,7 +161,7 @@ export class CredentialResolver {
         label: `Signed in as ${session.account} via VS Code`,
         getToken: async () => {
           // VS Code caches and refreshes the session; asking each time picks up a refresh.
-          const current = await this.deps.microsoft.getSessionSilently(scopes);
+          const current = await this.deps.microsoft.getSessionSilently(scopes, provider);
           if (!current) {
             throw new SignInRequiredError();
           }
@@ -190,7 +192,8 @@ export class CredentialResolver {
   private chainFor(settings: ChatSettings): AzureIdentityChain {
     const clientId = this.deps.env.AZURE_CLIENT_ID || undefined;
     const tenantId = settings.tenantId ?? (this.deps.env.AZURE_TENANT_ID || undefined);
-    const key = JSON.stringify([settings.tokenScope, tenantId, clientId]);
+    const authorityHost = settings.cloud.name === 'AzureCloud' ? undefined : settings.cloud.authorityHost;
+    const key = JSON.stringify([settings.tokenScope, tenantId, clientId, authorityHost]);
     if (this.chain?.key !== key) {
       const chain =
         this.deps.createChain?.(settings) ??
@@ -198,6 +201,7 @@ export class CredentialResolver {
           scope: settings.tokenScope,
           tenantId,
           managedIdentityClientId: clientId,
+          authorityHost,
           managedIdentityTimeoutMs: this.deps.managedIdentityTimeoutMs ?? 1500,
           log: this.deps.log,
         });

@@ -5,7 +5,10 @@
  * A Microsoft Entra token for the Cognitive Services audience is worth stealing, so it goes only to hosts that look like Azure OpenAI, AI Services or an API
  * Management gateway, or to hosts the user named in the (application-scoped) allow-list.
  */
-const azureHostSuffixes = ['.openai.azure.com', '.cognitiveservices.azure.com', '.services.ai.azure.com', '.azure-api.net'];
+import { publicCloud } from '../config/cloud';
+
+/** The public cloud's suffixes; a sovereign cloud passes its own (src/config/cloud.ts). */
+const azureHostSuffixes: readonly string[] = publicCloud.hostSuffixes;
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -20,8 +23,8 @@ function matchesTrustedHost(host: string, pattern: string): boolean {
   return host === pattern;
 }
 
-export function checkTokenHost(endpoint: string, trustedHosts: readonly string[]): TokenHostVerdict {
-  return checkHost(endpoint, trustedHosts, azureHostSuffixes, 'notAzure');
+export function checkTokenHost(endpoint: string, trustedHosts: readonly string[], hostSuffixes: readonly string[] = azureHostSuffixes): TokenHostVerdict {
+  return checkHost(endpoint, trustedHosts, hostSuffixes, 'notAzure');
 }
 
 /**

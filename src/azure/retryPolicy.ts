@@ -49,13 +49,21 @@ export function retryDelayMs(error: unknown, retry: number, policy: RetryPolicy)
   if (!(error instanceof APIError) || error.status === undefined) {
     return undefined;
   }
-  const retryable = error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
+  return retryDelayForStatus(error.status, error.headers as Headers | undefined, retry, policy);
+}
+
+/** The same decision for any HTTP answer (Resource Manager's too): status and headers only. */
+export function retryDelayForStatus(status: number, headers: Headers | undefined, retry: number, policy: RetryPolicy): number | undefined {
+  if (retry > policy.maxRetries) {
+    return undefined;
+  }
+  const retryable = status === 408 || status === 409 || status === 429 || status >= 500;
   if (!retryable) {
     return undefined;
   }
-  const requested = requestedWaitMs(error.headers as Headers | undefined);
+  const requested = requestedWaitMs(headers);
   if (requested === undefined) {
-    return backoff;
+    return Math.min(500 * 2 ** (retry - 1), 8_000);
   }
   return requested <= policy.maxWaitMs ? requested : undefined;
 }

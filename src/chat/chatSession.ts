@@ -6,6 +6,7 @@ import type { StreamEnd } from '../azure/chatStream';
 import { AnswerError, type AnswerSource } from './answerSource';
 import { type ChatMessage, Conversation, toView } from './conversation';
 import type { Attachment } from './editorContext';
+import type { DeploymentChoice } from './deploymentChoice';
 
 export type ConversationEvent =
   | { readonly type: 'messageAdded'; readonly message: ChatMessageView }
@@ -13,7 +14,9 @@ export type ConversationEvent =
   | { readonly type: 'messageFinished'; readonly messageId: string; readonly status: MessageStatus; readonly problem?: ProblemView }
   | { readonly type: 'messageRemoved'; readonly messageId: string }
   | { readonly type: 'cleared' }
-  | { readonly type: 'busy'; readonly busy: boolean };
+  | { readonly type: 'busy'; readonly busy: boolean }
+  /** The conversation was switched to another deployment (undefined: back to the settings'). */
+  | { readonly type: 'deploymentChanged'; readonly deployment: DeploymentChoice | undefined };
 
 const contentFilteredProblem: ProblemView = {
   title: "Azure's content filter withheld the rest of this answer.",
@@ -37,6 +40,7 @@ export class ChatSession extends Disposable {
   private readonly changes = this._register(new Emitter<ConversationEvent>());
   readonly onDidChange = this.changes.event;
   private current: { readonly answerId: string; readonly controller: AbortController; readonly done: Promise<void> } | undefined;
+  private chosenDeployment: DeploymentChoice | undefined;
 
   constructor(
     private readonly source: AnswerSource,
@@ -57,6 +61,17 @@ export class ChatSession extends Disposable {
 
   snapshot(): ChatMessageView[] {
     return this.conversation.snapshot();
+  }
+
+  /** This conversation's own deployment, when it was switched from the header. */
+  get deployment(): DeploymentChoice | undefined {
+    return this.chosenDeployment;
+  }
+
+  /** Takes effect with the next question; an answer already streaming finishes where it started. */
+  setDeployment(choice: DeploymentChoice | undefined): void {
+    this.chosenDeployment = choice;
+    this.changes.fire({ type: 'deploymentChanged', deployment: choice });
   }
 
   /** Asks a question. Returns false (and changes nothing) while an answer is streaming. */
@@ -124,6 +139,10 @@ export class ChatSession extends Disposable {
     await this.stop();
     this.conversation.clear();
     this.changes.fire({ type: 'cleared' });
+    // A new chat starts with the deployment of the settings again.
+    if (this.chosenDeployment) {
+      this.setDeployment(undefined);
+    }
   }
 
   /** Resolves when the streaming answer (if any) has ended. */

@@ -1,11 +1,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { FixAction, MessageStatus, ProblemView } from '../common/protocol';
+import { type FixAction, fixActions, type MessageStatus, type ProblemView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
 import type { Attachment } from './editorContext';
+import { type DeploymentChoice, isDeploymentChoice } from './deploymentChoice';
 
 /**
  * One conversation on disk as an append-only journal of JSON lines: one line per change, so a
@@ -25,7 +26,9 @@ type JournalLine =
   | { readonly t: 'delta'; readonly id: string; readonly text: string }
   | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView; readonly extra: Record<string, unknown> }
   | { readonly t: 'rm'; readonly id: string }
-  | { readonly t: 'clear' };
+  | { readonly t: 'clear' }
+  /** The conversation's deployment (absent fields: back to the settings'). */
+  | { readonly t: 'dep'; readonly deployment: DeploymentChoice | undefined };
 
 const interruptedProblem: ProblemView = {
   title: 'This answer was interrupted when VS Code closed.',
@@ -34,18 +37,21 @@ const interruptedProblem: ProblemView = {
 };
 
 const statuses: readonly string[] = ['streaming', 'done', 'stopped', 'error'] satisfies readonly MessageStatus[];
-const fixActions: readonly string[] = ['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog'] satisfies readonly FixAction[];
+const knownFixActions: readonly string[] = fixActions;
 
 export interface ReplayResult {
   readonly messages: ChatMessage[];
   /** Lines that were not a well-formed entry (a torn last line included). */
   readonly skipped: number;
+  /** The deployment the conversation was switched to from the header, if any. */
+  readonly deployment: DeploymentChoice | undefined;
 }
 
 /** Rebuilds the messages a journal describes; tolerant of torn, foreign and malformed lines. */
 export function replayJournal(content: string): ReplayResult {
   const messages = new Map<string, ChatMessage>();
   let skipped = 0;
+  let deployment: DeploymentChoice | undefined;
   for (const text of content.split('\n')) {
     if (!text.trim()) {
       continue;
@@ -90,6 +96,9 @@ export function replayJournal(content: string): ReplayResult {
       case 'clear':
         messages.clear();
         break;
+      case 'dep':
+        deployment = entry.deployment;
+        break;
     }
   }
   // An answer still streaming when the journal ended was cut off by a crash or reload.
@@ -99,13 +108,14 @@ export function replayJournal(content: string): ReplayResult {
       message.problem = interruptedProblem;
     }
   }
-  return { messages: [...messages.values()], skipped };
+  return { messages: [...messages.values()], skipped, deployment };
 }
 
 export interface JournalOpenResult {
   readonly journal: ConversationJournal;
   readonly messages: ChatMessage[];
   readonly skipped: number;
+  readonly deployment: DeploymentChoice | undefined;
   /** Where an unreadable file was moved, so nothing in it is lost. */
   readonly setAside?: string;
 }
@@ -135,13 +145,13 @@ export class ConversationJournal {
         await rename(path, setAside);
       }
     }
-    const { messages, skipped } = replayJournal(content);
+    const { messages, skipped, deployment } = replayJournal(content);
     if (skipped > 0) {
       log.warn(`Skipped ${skipped} malformed line(s) of the saved conversation ${path}`);
     }
     const journal = new ConversationJournal(path, log);
     journal.openStream(content.length > 0 && !content.endsWith('\n'));
-    return { journal, messages, skipped, ...(setAside ? { setAside } : {}) };
+    return { journal, messages, skipped, deployment, ...(setAside ? { setAside } : {}) };
   }
 
   /** Records one change. Deltas of the same tick are written as one line. */
@@ -172,6 +182,9 @@ export class ConversationJournal {
         this.write({ t: 'clear' });
         break;
       case 'busy':
+        break;
+      case 'deploymentChanged':
+        this.write(event.deployment ? { t: 'dep', endpoint: event.deployment.endpoint, deployment: event.deployment.deployment } : { t: 'dep' });
         break;
     }
   }
@@ -243,6 +256,8 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
       return isId(value.id) ? { t: 'rm', id: value.id } : undefined;
     case 'clear':
       return { t: 'clear' };
+    case 'dep':
+      return { t: 'dep', deployment: isDeploymentChoice(value) ? { endpoint: value.endpoint, deployment: value.deployment } : undefined };
     default:
       return undefined;
   }
@@ -256,7 +271,7 @@ function parseOptionalProblem(value: unknown): ProblemView | undefined | null {
   if (!isRecord(value) || typeof value.title !== 'string' || typeof value.detail !== 'string' || !Array.isArray(value.actions)) {
     return null;
   }
-  const actions = value.actions.filter((action): action is FixAction => typeof action === 'string' && fixActions.includes(action));
+  const actions = value.actions.filter((action): action is FixAction => typeof action === 'string' && knownFixActions.includes(action));
   return { title: value.title, detail: value.detail, actions };
 }
 

@@ -164,7 +164,12 @@ export class ConversationLibrary extends Disposable {
       if (opened.skipped > 0 || opened.setAside) {
         this.log.warn(`Conversation ${id}: ${opened.skipped} unreadable entries skipped${opened.setAside ? `, unreadable file kept as ${opened.setAside}` : ''}`);
       }
-      const session = this.track(id, new ChatSession(this.source, opened.messages, this.newId), Promise.resolve(opened.journal));
+      const restored = new ChatSession(this.source, opened.messages, this.newId);
+      // Before the journal listens: restoring the deployment is not a change to record.
+      if (opened.deployment) {
+        restored.setDeployment(opened.deployment);
+      }
+      const session = this.track(id, restored, Promise.resolve(opened.journal));
       return { id, session };
     } catch (error) {
       this.log.error(`Could not open conversation ${id}: ${error instanceof Error ? error.message : String(error)}`);

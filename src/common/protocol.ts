@@ -15,13 +15,18 @@ export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'error';
  * Something the user can click to fix the cause of a problem. The host decides what each one
  * does; the webview only names it, so no message can make the host run an arbitrary command.
  */
-export type FixAction =
-  | 'retry'
-  | 'openSettings'
-  | 'signIn'
-  | 'setApiKey'
-  | 'setSubscriptionKey'
-  | 'showLog';
+export const fixActions = [
+  'retry',
+  'openSettings',
+  'signIn',
+  'setApiKey',
+  'setSubscriptionKey',
+  'showLog',
+  // Deployment discovery and Diagnose Connection (issue 11).
+  'selectDeployment',
+  'diagnose',
+] as const;
+export type FixAction = (typeof fixActions)[number];
 
 export interface ProblemView {
   /** One short sentence: what went wrong, in plain words. */
@@ -60,6 +65,8 @@ export interface ConnectionView {
   /** Deployment name shown beside the label; empty when unknown. */
   readonly deployment: string;
   readonly problem?: ProblemView;
+  /** The tenant signed in to, when it is not the account's home tenant (display name or id). */
+  readonly tenant?: string;
 }
 
 export type HostToWebviewMessage =
@@ -129,7 +136,9 @@ export type WebviewToHostMessage =
   /** Replace the last question (and its answers) with an edited one and ask again. */
   | { readonly type: 'resend'; readonly messageId: string; readonly text: string }
   /** Copy an answer's markdown source to the clipboard. */
-  | { readonly type: 'copyAnswer'; readonly messageId: string };
+  | { readonly type: 'copyAnswer'; readonly messageId: string }
+  /** The header's deployment picker: choose this conversation's deployment. */
+  | { readonly type: 'pickDeployment' };
 
 export type WebviewToHostType = WebviewToHostMessage['type'];
 

@@ -1,4 +1,5 @@
 import type { ProblemView } from '../common/protocol';
+import { type CloudProfile, resolveCloud } from './cloud';
 import {
   type AuthMode,
   defaultApiVersion,
@@ -26,6 +27,8 @@ export interface ChatSettings {
   readonly trustedHosts: readonly string[];
   readonly systemPrompt: string;
   readonly stallTimeoutMs: number;
+  /** Resource Manager, authority, default scope and token host suffixes of the chosen cloud. */
+  readonly cloud: CloudProfile;
 }
 
 export type SettingsResult =
@@ -34,15 +37,15 @@ export type SettingsResult =
 
 const deploymentPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const apiVersionPattern = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
-const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
+export const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
 const scopePattern = /^\S+\/\.default$/;
 
 function settingName(key: SettingKey): string {
   return `${settingsSection}.${key}`;
 }
 
-function misconfigured(title: string, detail: string): SettingsResult {
-  return { ok: false, problem: { title, detail, actions: ['openSettings'] } };
+function misconfigured(title: string, detail: string, actions: ProblemView['actions'] = ['openSettings']): SettingsResult {
+  return { ok: false, problem: { title, detail, actions } };
 }
 
 function asTrimmedString(value: unknown): string {
@@ -76,7 +79,8 @@ export function validateSettings(raw: RawSettings): SettingsResult {
   if (!endpointText) {
     return misconfigured(
       'Set your Azure OpenAI endpoint to start chatting.',
-      `Open Settings and set ${settingName(SettingKey.endpoint)} to your resource's URL, for example https://my-resource.openai.azure.com, and ${settingName(SettingKey.deployment)} to a deployment name.`,
+      `Select a deployment from your Azure subscriptions, or open Settings and set ${settingName(SettingKey.endpoint)} to your resource's URL, for example https://my-resource.openai.azure.com, and ${settingName(SettingKey.deployment)} to a deployment name.`,
+      ['selectDeployment', 'openSettings'],
     );
   }
   const endpoint = normalizeEndpoint(endpointText);
@@ -88,7 +92,8 @@ export function validateSettings(raw: RawSettings): SettingsResult {
   if (!deployment) {
     return misconfigured(
       'Choose which deployment to chat with.',
-      `Set ${settingName(SettingKey.deployment)} to the name of a model deployment on ${endpoint.endpoint}, for example gpt-4o.`,
+      `Select a deployment, or set ${settingName(SettingKey.deployment)} to the name of a model deployment on ${endpoint.endpoint}, for example gpt-4o.`,
+      ['selectDeployment', 'openSettings'],
     );
   }
   if (!deploymentPattern.test(deployment)) {
@@ -111,7 +116,14 @@ export function validateSettings(raw: RawSettings): SettingsResult {
     return misconfigured(`"${authText}" is not a sign-in method.`, `${settingName(SettingKey.auth)} is one of auto, entra or apiKey.`);
   }
 
-  const tokenScope = asTrimmedString(raw.tokenScope) || defaultTokenScope;
+  const cloud = resolveCloud(raw.cloud, raw.customCloud);
+  if (!cloud.ok) {
+    return misconfigured('The cloud setting is not usable.', `${settingName(SettingKey.cloud)}: ${cloud.error}`);
+  }
+
+  // The public default scope stands for "the default" in a sovereign cloud too.
+  const scopeText = asTrimmedString(raw.tokenScope);
+  const tokenScope = scopeText && scopeText !== defaultTokenScope ? scopeText : cloud.cloud.dataPlaneScope;
   if (!scopePattern.test(tokenScope)) {
     return misconfigured(
       `"${tokenScope}" is not a token scope.`,
@@ -158,6 +170,7 @@ export function validateSettings(raw: RawSettings): SettingsResult {
       trustedHosts,
       systemPrompt,
       stallTimeoutMs: Math.round(stallSeconds * 1000),
+      cloud: cloud.cloud,
     },
   };
 }

@@ -14,6 +14,9 @@ export const SettingKey = {
   trustedHosts: 'trustedHosts',
   systemPrompt: 'systemPrompt',
   stallTimeoutSeconds: 'stallTimeoutSeconds',
+  // Sovereign clouds (src/config/cloud.ts).
+  cloud: 'cloud',
+  customCloud: 'customCloud',
 } as const;
 
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
@@ -29,6 +32,8 @@ export const credentialRoutingSettings: readonly SettingKey[] = [
   SettingKey.tokenScope,
   SettingKey.tenantId,
   SettingKey.trustedHosts,
+  SettingKey.cloud,
+  SettingKey.customCloud,
 ];
 
 /**

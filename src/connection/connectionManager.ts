@@ -26,6 +26,8 @@ export interface ConnectionManagerDeps {
   readonly resolver: CredentialResolver;
   readonly secrets: SecretReader;
   readonly log?: Logger;
+  /** A tenant's display name for the header (from Select Tenant); the id when unknown. */
+  readonly describeTenant?: (tenantId: string) => string | undefined;
 }
 
 /**
@@ -52,7 +54,7 @@ export class ConnectionManager extends Disposable {
       void pending.then((result) => {
         if (this.pending === pending) {
           this.lastFailed = !result.ok;
-          this.changes.fire(toConnectionView(result));
+          this.changes.fire(toConnectionView(result, this.deps.describeTenant));
         }
       });
     }
@@ -60,7 +62,7 @@ export class ConnectionManager extends Disposable {
   }
 
   async view(): Promise<ConnectionView> {
-    return toConnectionView(await this.current());
+    return toConnectionView(await this.current(), this.deps.describeTenant);
   }
 
   /** Settings, secrets or sign-in changed: resolve again and tell the views. */
@@ -95,13 +97,16 @@ export class ConnectionManager extends Disposable {
   }
 }
 
-export function toConnectionView(result: ConnectionResult): ConnectionView {
+export function toConnectionView(result: ConnectionResult, describeTenant?: (tenantId: string) => string | undefined): ConnectionView {
   if (result.ok) {
     const { credential, settings, apimSubscriptionKey } = result.connection;
+    // A tenant is chosen only when it is not the home one (Select Tenant clears it for home).
+    const tenant = settings.tenantId && credential.kind === 'entra' ? (describeTenant?.(settings.tenantId) ?? settings.tenantId) : undefined;
     return {
       state: 'ready',
       label: apimSubscriptionKey ? `${credential.label} + API Management key` : credential.label,
       deployment: settings.deployment,
+      ...(tenant ? { tenant } : {}),
     };
   }
   return { state: result.state, label: result.state === 'signedOut' ? 'Not signed in' : 'Not configured', deployment: '', problem: result.problem };

@@ -34,6 +34,13 @@ export function createFixRunner(deps: FixDeps): (action: Exclude<FixAction, 'ret
       case 'showLog':
         deps.log.show(true);
         return;
+      // Deployment discovery and Diagnose Connection register these commands.
+      case 'selectDeployment':
+        await vscode.commands.executeCommand('azureOpenAIChat.selectDeployment');
+        return;
+      case 'diagnose':
+        await vscode.commands.executeCommand('azureOpenAIChat.diagnoseConnection');
+        return;
     }
   };
 }
@@ -46,7 +53,7 @@ export async function signIn(deps: FixDeps): Promise<void> {
     return;
   }
   try {
-    await deps.microsoft.signIn(microsoftScopes(validated.settings));
+    await deps.microsoft.signIn(microsoftScopes(validated.settings), validated.settings.cloud.authProvider);
     deps.connection.invalidate();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ChatMessageView } from '../common/protocol';
+import { Emitter } from '../common/events';
 import type { AnswerSource } from '../chat/answerSource';
 import { ConversationLibrary, type OpenConversation } from '../chat/conversationLibrary';
 import { ConversationStore } from '../chat/conversationStore';
@@ -31,6 +32,8 @@ export interface Conversations {
   /** Saved conversations, newest first; and switching the view used last to one. */
   list(): Promise<readonly { readonly id: string; readonly title: string }[]>;
   open(id: string): Promise<boolean>;
+  /** The conversation in use changed: another view was used, or a view switched conversations. */
+  readonly onDidChangeActive: Emitter<void>['event'];
 }
 
 const rememberedKey = (kind: SurfaceKind) => `azureOpenAIChat.conversation.${kind}`;
@@ -49,6 +52,8 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
   let lastUsed: SurfaceKind | undefined;
   // The API and commands need a conversation even before any view is open.
   let viewless: OpenConversation | undefined;
+  const activeChanged = new Emitter<void>();
+  context.subscriptions.push(activeChanged);
 
   const bind: Conversations['bind'] = async (surface, common) => {
     const kind: SurfaceKind = surface.kind ?? 'panel';
@@ -61,7 +66,10 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
       editor,
       // A view opened for the first time shows the conversation in use, as before there were several.
       remembered: context.workspaceState.get<string>(rememberedKey(kind)) ?? (await active()).id,
-      onDidSwitch: (id: string) => void context.workspaceState.update(rememberedKey(kind), id),
+      onDidSwitch: (id: string) => {
+        void context.workspaceState.update(rememberedKey(kind), id);
+        activeChanged.fire();
+      },
       onDispose: () => {
         if (created.binding && bindings.get(kind) === created.binding) {
           bindings.delete(kind);
@@ -81,7 +89,10 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
       },
       onDidReceiveMessage: (listener) =>
         surface.onDidReceiveMessage((message) => {
-          lastUsed = kind;
+          if (lastUsed !== kind) {
+            lastUsed = kind;
+            activeChanged.fire();
+          }
           listener(message);
         }),
     };
@@ -90,6 +101,7 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     bindings.get(kind)?.dispose();
     bindings.set(kind, binding);
     lastUsed ??= kind;
+    activeChanged.fire();
     return binding;
   };
 
@@ -203,6 +215,7 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
       return opened !== undefined;
     },
     messages: async () => (await active()).session.snapshot().map(messageForWebview),
+    onDidChangeActive: activeChanged.event,
   };
 }
 

@@ -31,6 +31,8 @@ export interface BindingDeps {
   readonly log: Logger;
   /** The webview's script loaded and said `ready` (the test API counts these). */
   readonly onDidBecomeReady?: (kind: WebviewSurface['kind']) => void;
+  /** The header's deployment picker (deployment discovery); absent: the button does nothing. */
+  readonly pickDeployment?: (session: ChatSession) => void;
 }
 
 /**
@@ -159,6 +161,9 @@ export class ChatWebviewBinding extends Disposable {
       case 'copyAnswer':
         this.conversations?.handle(message);
         break;
+      case 'pickDeployment':
+        this.deps.pickDeployment?.(this.session);
+        break;
     }
   }
 
@@ -201,6 +206,9 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'busy':
         this.post({ type: 'busy', busy: event.busy });
+        return;
+      case 'deploymentChanged':
+        // The header learns it through the connection, which re-resolves for the new deployment.
         return;
     }
   }

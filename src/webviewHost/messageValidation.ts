@@ -1,10 +1,10 @@
-import { type FixAction, protocolLimits, type WebviewToHostMessage } from '../common/protocol';
+import { type FixAction, fixActions, protocolLimits, type WebviewToHostMessage } from '../common/protocol';
 
 /**
  * The webview runs untrusted model output, so everything it sends is checked here before the
  * host acts on it: known type, exact fields, sane sizes. Anything else is dropped.
  */
-const fixActions: ReadonlySet<string> = new Set<FixAction>(['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog']);
+const knownFixActions: ReadonlySet<string> = new Set<string>(fixActions);
 
 const idPattern = /^[A-Za-z0-9-]+$/;
 
@@ -41,6 +41,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
     case 'ready':
     case 'stop':
     case 'newChat':
+    case 'pickDeployment':
       return hasOnlyKeys(raw, ['type']) ? { type: raw.type } : undefined;
     case 'send':
       return hasOnlyKeys(raw, ['type', 'text']) &&
@@ -52,7 +53,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
     case 'retry':
       return hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: 'retry', messageId: raw.messageId } : undefined;
     case 'fix':
-      return hasOnlyKeys(raw, ['type', 'action']) && typeof raw.action === 'string' && fixActions.has(raw.action)
+      return hasOnlyKeys(raw, ['type', 'action']) && typeof raw.action === 'string' && knownFixActions.has(raw.action)
         ? { type: 'fix', action: raw.action as FixAction }
         : undefined;
     case 'openLink':

@@ -111,17 +111,17 @@ suite('Settings', () => {
     assert.deepEqual(messages[0], { role: 'system', content: 'Answer like a pirate.' });
   });
 
-  const brokenSettings: Array<{ name: string; values: Partial<Record<SettingKey, unknown>>; title: string }> = [
-    { name: 'no endpoint', values: { [SettingKey.endpoint]: '' }, title: 'Set your Azure OpenAI endpoint to start chatting.' },
-    { name: 'an endpoint that is not a URL', values: { [SettingKey.endpoint]: 'not a url' }, title: 'The endpoint setting is not usable.' },
-    { name: 'no deployment', values: { [SettingKey.deployment]: '' }, title: 'Choose which deployment to chat with.' },
+  const brokenSettings: Array<{ name: string; values: Partial<Record<SettingKey, unknown>>; title: string; actions: string[] }> = [
+    { name: 'no endpoint', values: { [SettingKey.endpoint]: '' }, title: 'Set your Azure OpenAI endpoint to start chatting.', actions: ['selectDeployment', 'openSettings'] },
+    { name: 'an endpoint that is not a URL', values: { [SettingKey.endpoint]: 'not a url' }, title: 'The endpoint setting is not usable.', actions: ['openSettings'] },
+    { name: 'no deployment', values: { [SettingKey.deployment]: '' }, title: 'Choose which deployment to chat with.', actions: ['selectDeployment', 'openSettings'] },
   ];
   for (const broken of brokenSettings) {
     test(`${broken.name}: the chat says what to set, offers Open Settings, and keeps the question`, async () => {
       await user.set(broken.values);
       const connection = await connectionWhere(api, 'a misconfigured connection', (view) => view.state === 'misconfigured');
       assert.equal(connection.problem?.title, broken.title);
-      assert.deepEqual(connection.problem?.actions, ['openSettings']);
+      assert.deepEqual(connection.problem?.actions, broken.actions);
       assert.ok(connection.problem?.detail.includes(`${settingsSection}.`), `the detail names no setting: ${connection.problem?.detail}`);
 
       assert.equal(await api.send('Is anyone there?'), true);

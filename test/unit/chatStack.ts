@@ -26,8 +26,11 @@ export class RecordingLogger implements Logger {
 /** Stands in for VS Code's Microsoft authentication provider: a signed-in account or none. */
 export class StandInMicrosoftSessions implements MicrosoftSessionProvider {
   readonly requestedScopes: string[][] = [];
+  /** The provider id asked for with each request (`microsoft` or `microsoft-sovereign-cloud`). */
+  readonly requestedProviders: string[] = [];
   tokensMinted = 0;
-  private token: string | undefined;
+  /** One token per scope list, as VS Code keeps one session per scope list. */
+  private readonly tokens = new Map<string, string>();
 
   constructor(
     public signedIn: boolean,
@@ -35,23 +38,28 @@ export class StandInMicrosoftSessions implements MicrosoftSessionProvider {
     private readonly lifetimeSeconds = 3600,
   ) {}
 
-  async getSessionSilently(scopes: readonly string[]): Promise<{ accessToken: string; account: string } | undefined> {
+  async getSessionSilently(scopes: readonly string[], provider = 'microsoft'): Promise<{ accessToken: string; account: string } | undefined> {
     this.requestedScopes.push([...scopes]);
+    this.requestedProviders.push(provider);
     if (!this.signedIn) {
       return undefined;
     }
     // Like VS Code: one token per session, reused until it expires.
-    if (!this.token) {
+    const key = scopes.join(' ');
+    let token = this.tokens.get(key);
+    if (!token) {
       const resource = (scopes[0] ?? '').replace(/\/\.default$/, '');
-      this.token = makeStandInJwt({ aud: resource, expiresInSeconds: this.lifetimeSeconds, appid: VSCODE_APP_ID, upn: this.account });
+      const tenant = scopes.find((scope) => scope.startsWith('VSCODE_TENANT:'))?.slice('VSCODE_TENANT:'.length);
+      token = makeStandInJwt({ aud: resource, expiresInSeconds: this.lifetimeSeconds, appid: VSCODE_APP_ID, upn: this.account, ...(tenant ? { tid: tenant } : {}) });
+      this.tokens.set(key, token);
       this.tokensMinted++;
     }
-    return { accessToken: this.token, account: this.account };
+    return { accessToken: token, account: this.account };
   }
 
   /** Makes the next silent request mint a new token (VS Code refreshing the session). */
   expire(): void {
-    this.token = undefined;
+    this.tokens.clear();
   }
 }
 
@@ -71,6 +79,8 @@ export interface ChatStackOptions {
   readonly maxRetries?: number;
   /** Asks about token scopes that are not an Azure OpenAI / AI audience (none: refused). */
   readonly scopeConsent?: ScopeConsent;
+  /** Applied to the settings on every read (the conversation's own deployment, say). */
+  readonly overlay?: (raw: RawSettings) => RawSettings;
 }
 
 export function createChatStack(options: ChatStackOptions) {
@@ -86,7 +96,7 @@ export function createChatStack(options: ChatStackOptions) {
     scopeConsent: options.scopeConsent,
   });
   let settings = options.settings;
-  const connection = new ConnectionManager({ readSettings: () => settings, resolver, secrets, log });
+  const connection = new ConnectionManager({ readSettings: () => (options.overlay ? options.overlay(settings) : settings), resolver, secrets, log });
   const source = new AzureAnswerSource({
     connection: () => connection.current(),
     log,

@@ -42,4 +42,11 @@ describe('messages from the webview', () => {
       assert.equal(parseWebviewMessage({ type: 'openLink', url }), undefined, url);
     }
   });
+
+  test('deployment discovery: the header picker and the Select Deployment and Diagnose fixes', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'pickDeployment' }), { type: 'pickDeployment' });
+    assert.deepEqual(parseWebviewMessage({ type: 'fix', action: 'diagnose' }), { type: 'fix', action: 'diagnose' });
+    assert.deepEqual(parseWebviewMessage({ type: 'fix', action: 'selectDeployment' }), { type: 'fix', action: 'selectDeployment' });
+    assert.equal(parseWebviewMessage({ type: 'pickDeployment', endpoint: 'https://attacker.example' }), undefined);
+  });
 });

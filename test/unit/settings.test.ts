@@ -6,11 +6,11 @@ import { normalizeEndpoint, validateSettings } from '../../src/config/connection
 const base = { endpoint: 'https://contoso.openai.azure.com', deployment: 'gpt-4o' };
 
 describe('settings validation', () => {
-  test('an empty endpoint asks the user to set it, with an Open Settings button', () => {
+  test('an empty endpoint asks the user to select a deployment or set it, with Select Deployment and Open Settings buttons', () => {
     const result = validateSettings({ ...base, endpoint: '' });
     assert.equal(result.ok, false);
     assert.ok(!result.ok && /endpoint/i.test(result.problem.title));
-    assert.deepEqual(!result.ok && result.problem.actions, ['openSettings']);
+    assert.deepEqual(!result.ok && result.problem.actions, ['selectDeployment', 'openSettings']);
   });
 
   test('a malformed endpoint is named in the message, never a stack trace', () => {

@@ -572,6 +572,42 @@ describe('connection header', () => {
   });
 });
 
+describe('deployment picker and Diagnose (deployment discovery)', () => {
+  test('the header shows the deployment as a keyboard-reachable picker and the tenant when it is not the home one', async () => {
+    await withPage({}, async (chat) => {
+      await chat.sendHost(snapshot([], { connection: { state: 'ready', label: 'API key', deployment: 'gpt-4o', tenant: 'Fabrikam' } }));
+      const picker = chat.page.locator('#deployment-picker');
+      assert.equal(await picker.textContent(), 'gpt-4o');
+      assert.equal(await picker.getAttribute('aria-label'), 'Deployment gpt-4o, switch deployment');
+      assert.equal(await chat.page.locator('#connection-tenant').textContent(), 'Tenant: Fabrikam');
+      await chat.clearPosted();
+      await picker.focus();
+      await chat.page.keyboard.press('Enter');
+      assert.deepEqual(await chat.posted(), [{ type: 'pickDeployment' }]);
+      await chat.sendHost({ type: 'connection', connection: { state: 'misconfigured', label: 'Not configured', deployment: '' } });
+      assert.equal(await picker.textContent(), 'Select deployment');
+      assert.equal(await chat.page.locator('#connection-tenant').isVisible(), false);
+      await chat.sendHost({
+        type: 'connection',
+        connection: { state: 'misconfigured', label: 'Not configured', deployment: '', problem: { title: 'Set your endpoint.', detail: '', actions: ['selectDeployment', 'openSettings'] } },
+      });
+      await chat.clearPosted();
+      await chat.page.locator('#connection .problem button[data-action="selectDeployment"]').click();
+      assert.deepEqual(await chat.posted(), [{ type: 'fix', action: 'selectDeployment' }]);
+    });
+  });
+
+  test('every problem card offers Diagnose', async () => {
+    await withPage({}, async (chat) => {
+      const problem = { title: 'Your account has no access.', detail: 'Ask an owner.', actions: ['retry', 'showLog'] } as const;
+      await chat.sendHost(snapshot([user('u1', 'q'), { ...answer('a1', ''), status: 'error', problem }]));
+      await chat.clearPosted();
+      await chat.page.locator('.message.assistant .problem button[data-action="diagnose"]').click();
+      assert.deepEqual(await chat.posted(), [{ type: 'fix', action: 'diagnose' }]);
+    });
+  });
+});
+
 describe('hostile model output', () => {
   let leak: LeakServer;
   before(async () => {

@@ -1,0 +1,121 @@
+// Driving the real workbench from Playwright: the command palette, the chat webview's frame,
+// quick picks and notifications. Shared by the E2E journeys (chat.e2e.ts keeps its own copies
+// of the first helpers for now).
+import * as path from 'node:path';
+import type { Frame, Locator, Page } from 'playwright-core';
+
+export interface Driver {
+  readonly page: Page;
+  readonly timeoutMs: number;
+  readonly artifacts: string;
+}
+
+/** Control+Shift+P, the title, Enter; reopens the palette until the command is listed. */
+export async function runCommandFromPalette(driver: Driver, title: string): Promise<void> {
+  const { page } = driver;
+  const deadline = Date.now() + driver.timeoutMs;
+  for (;;) {
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: driver.timeoutMs });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      await row.click();
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) {
+        throw new Error(`"${title}" never showed up in the command palette`, { cause: error });
+      }
+    }
+  }
+}
+
+/** The inner frame of a webview that renders the chat (#chat-root). */
+export async function waitForChatFrame(driver: Driver): Promise<Frame> {
+  let found: Frame | undefined;
+  await waitFor(
+    async () => {
+      for (const frame of driver.page.frames()) {
+        if (!frame.isDetached() && (await frame.locator('#chat-root').count().catch(() => 0)) > 0) {
+          found = frame;
+          return true;
+        }
+      }
+      return false;
+    },
+    driver.timeoutMs,
+    async () => 'no webview frame with #chat-root appeared',
+  );
+  return required(found);
+}
+
+/** Types a question, presses Enter, and returns the answer it started. */
+export async function ask(frame: Frame, question: string): Promise<Locator> {
+  const answers = frame.locator('.message.assistant');
+  const before = await answers.count();
+  await frame.locator('textarea#question').fill(question);
+  await frame.locator('textarea#question').press('Enter');
+  const answer = answers.nth(before);
+  await answer.waitFor({ timeout: 10_000 });
+  return answer;
+}
+
+export async function waitForStatus(answer: Locator, status: string, timeoutMs: number): Promise<void> {
+  await waitFor(async () => (await answer.getAttribute('data-status')) === status, timeoutMs,
+    async () => `the answer's status is ${await answer.getAttribute('data-status')}, expected ${status}: ${await answer.innerText()}`);
+}
+
+/** The open quick pick's text (rows and separators), once `expected` appears in it. */
+export async function quickPickText(driver: Driver, expected: string): Promise<string> {
+  const list = driver.page.locator('.quick-input-widget .quick-input-list');
+  let text = '';
+  await waitFor(async () => {
+    text = (await list.innerText().catch(() => '')) ?? '';
+    return text.includes(expected);
+  }, driver.timeoutMs, async () => `the quick pick shows: ${text}`);
+  return text;
+}
+
+/** Filters the open quick pick and accepts the row whose label is exactly `label`. */
+export async function pickQuickPickRow(driver: Driver, filter: string, label: string): Promise<void> {
+  const input = driver.page.locator('.quick-input-widget input');
+  await input.fill(filter);
+  const row = driver.page.locator('.quick-input-list .monaco-list-row', { has: driver.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+  await row.waitFor({ timeout: driver.timeoutMs });
+  await row.click();
+}
+
+/** Clicks a button of a notification toast whose message matches. */
+export async function clickNotificationButton(driver: Driver, message: RegExp, button: string): Promise<void> {
+  const toast = driver.page.locator('.notification-toast', { hasText: message }).first();
+  await toast.waitFor({ timeout: driver.timeoutMs });
+  await toast.locator('.monaco-button', { hasText: button }).first().click();
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, describe: () => Promise<string>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`after ${timeoutMs / 1000} s: ${await describe()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function screenshot(driver: Driver, name: string): Promise<void> {
+  await driver.page.screenshot({ path: path.join(driver.artifacts, `${name}.png`) });
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) {
+    throw new Error(message);
+  }
+}
+
+export function required<T>(value: T | undefined): T {
+  assert(value !== undefined, 'an earlier step did not leave what this step needs');
+  return value;
+}
