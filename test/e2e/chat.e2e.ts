@@ -15,7 +15,7 @@ import { launchChromium, newPage } from '../harness/browser';
 import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
 import { startStandIns, type StandIns } from '../harness/standIns';
-import { VSCodeServer, writeUserSettings } from '../harness/vscodeServer';
+import { VSCodeServer } from '../harness/vscodeServer';
 
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
 const workspace = path.join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic');
@@ -32,8 +32,8 @@ interface World {
   readonly page: Page;
   readonly standIns: StandIns;
   readonly timeoutMs: number;
-  readonly server: VSCodeServer;
   panel?: Frame;
+  sidebar?: Frame;
 }
 
 interface Step {
@@ -116,6 +116,7 @@ const STEPS: readonly Step[] = [
       const questions = await panel.locator('.message.user').allInnerTexts();
       await world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ }).click();
       const sidebar = await waitForChatFrame(world, panel);
+      world.sidebar = sidebar;
       await waitFor(async () => (await sidebar.locator('.message.user').count()) === questions.length, world.timeoutMs,
         async () => `the sidebar shows ${await sidebar.locator('.message.user').count()} of ${questions.length} questions`);
       assert(JSON.stringify(await sidebar.locator('.message.user').allInnerTexts()) === JSON.stringify(questions),
@@ -171,7 +172,7 @@ const STEPS: readonly Step[] = [
     name: 'a conversation longer than the context window keeps answering, and shows where sending starts',
     async run(world) {
       const panel = await useDeployment(world, 'gpt-4o-mini-small');
-      await panel.locator('#new-chat').click();
+      await runCommandFromPalette(world, 'Azure OpenAI: New Chat');
       await waitFor(async () => (await panel.locator('.message').count()) === 0, world.timeoutMs, async () => 'New chat left messages');
       const paragraph = 'Azure OpenAI streams answers token by token into the chat in VS Code. '.repeat(12);
       for (let i = 1; i <= 4; i++) {
@@ -187,13 +188,33 @@ const STEPS: readonly Step[] = [
   },
 ];
 
-/** Points the user settings at another deployment, as the user would, and waits for the header. */
+/**
+ * Changes the deployment in the Settings editor, as a user would, and returns the sidebar chat
+ * (it stays in view while the Settings editor takes the editor area) once its header shows it.
+ */
 async function useDeployment(world: World, deployment: string): Promise<Frame> {
-  const panel = required(world.panel);
-  writeUserSettings(world.server.userDataDir, { ...world.standIns.settings, 'azureOpenAIChat.deployment': deployment });
-  const shown = panel.locator('#connection .connection-deployment');
+  const { page } = world;
+  const chat = required(world.sidebar);
+  await runCommandFromPalette(world, 'Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor({ timeout: world.timeoutMs });
+  await page.keyboard.type('azureOpenAIChat.deployment');
+  const input = editor.locator('.setting-item-contents input').first();
+  await input.waitFor({ timeout: world.timeoutMs });
+  await input.fill(deployment);
+  await input.press('Tab');
+  // VS Code 1.139 shows Settings as a modal editor: close it so the chat takes clicks again.
+  const modal = page.locator('.monaco-modal-editor-block');
+  await waitFor(async () => {
+    if ((await modal.count()) === 0 && (await editor.count()) === 0) {
+      return true;
+    }
+    await page.keyboard.press('Escape');
+    return false;
+  }, world.timeoutMs, async () => 'the Settings editor did not close');
+  const shown = chat.locator('#connection .connection-deployment');
   await waitFor(async () => (await shown.innerText().catch(() => '')) === deployment, world.timeoutMs, async () => `the header shows ${await shown.innerText()}`);
-  return panel;
+  return chat;
 }
 
 async function main(): Promise<number> {
@@ -231,7 +252,7 @@ async function main(): Promise<number> {
     });
     const page = await newPage(browser, path.join(server.logDir, 'browser.log'));
     await page.goto(server.workbenchUrl(workspace));
-    const world: World = { page, standIns, server, timeoutMs: options.stepTimeoutMs };
+    const world: World = { page, standIns, timeoutMs: options.stepTimeoutMs };
     for (const [index, step] of STEPS.entries()) {
       const stepStart = Date.now();
       try {
