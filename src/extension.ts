@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { CredentialResolver } from './auth/credentialResolver';
 import { SecretStore } from './config/vscodeSecrets';
 import { VscodeMicrosoftSession } from './auth/vscodeMicrosoftSession';
-import { AzureAnswerSource } from './azure/azureAnswerSource';
 import { SecretName } from './config/settingKeys';
 import { onDidChangeSettings, readRawSettings } from './config/vscodeSettings';
 import { ConnectionManager } from './connection/connectionManager';
@@ -17,6 +16,7 @@ import { type AzureOpenAIChatApi, createTestApi, WebviewReadiness } from './test
 import { ConversationDeployment } from './chat/deploymentChoice';
 import { registerDeploymentDiscovery } from './discovery/vscodeDiscovery';
 import { registerDiagnostics } from './diagnostics/vscodeDiagnostics';
+import { createModelFeature } from './models/modelFeature';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     microsoft.onDidChangeSessions(() => connection.invalidate()),
   );
 
-  const source = new AzureAnswerSource({ connection: () => connection.current(), log });
+  const { source, models } = createModelFeature({ globalState: context.globalState, connection, log, modelHint: discovery.modelHint });
   const readiness = new WebviewReadiness();
   const fixDeps = { microsoft, secrets, connection, log };
   const runFix = createFixRunner(fixDeps);
@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
       runFix: (action) => void runFix(action),
       openLink: (url) => void confirmAndOpenLink(url),
       onDidBecomeReady: (kind) => readiness.ready(kind),
+      models,
       log,
       pickDeployment: (session) => void discovery.pickForConversation(session),
     });

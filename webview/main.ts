@@ -11,6 +11,7 @@ import { ConversationsUi } from './conversationsUi';
 import { Header } from './header';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
+import { ModelsUi } from './models';
 import { actionLabels } from './problems';
 import { Host } from './vscodeApi';
 
@@ -20,6 +21,7 @@ root.id = 'chat-root';
 
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
+const models = new ModelsUi((id) => messages.elementFor(id), (effort) => host.post({ type: 'setReasoningEffort', effort }));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
@@ -31,7 +33,7 @@ const composer = new Composer(
 
 const topBar = document.createElement('div');
 topBar.className = 'top-bar';
-topBar.append(header.element);
+topBar.append(header.element, models.toolbar);
 // The sidebar view has New chat in its title bar, as VS Code's views do; the editor panel has no
 // title bar, so it gets the button here.
 if (root.dataset.surface !== 'sidebar') {
@@ -113,10 +115,12 @@ function handle(message: HostToWebviewMessage): void {
       composer.setBusy(message.busy);
       conversations.turns.remember(message.messages);
       messages.reset(message.messages, host.uiState.scroll);
+      models.restore(message.messages, true);
       return;
     case 'messageAdded':
       conversations.turns.remember([message.message]);
       messages.add(message.message);
+      models.restore([message.message], false);
       return;
     case 'delta':
       messages.appendDelta(message.messageId, message.text);
@@ -143,6 +147,12 @@ function handle(message: HostToWebviewMessage): void {
     case 'focusInput':
     case 'showHistory':
       conversations.handle(message);
+      break;
+    case 'reasoningDelta':
+    case 'usage':
+    case 'sendingStartsAt':
+    case 'modelState':
+      models.handle(message);
       return;
     default:
       assertNever(message);

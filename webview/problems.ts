@@ -15,6 +15,7 @@ export const actionLabels: Readonly<Record<FixAction, string>> = {
   showLog: 'Show Log',
   selectDeployment: 'Select Deployment',
   diagnose: 'Diagnose',
+  newChat: 'New Chat',
 };
 
 export function actionButton(action: FixAction, primary: boolean, id?: string): HTMLButtonElement {

@@ -1,6 +1,7 @@
-import { AzureOpenAI } from 'openai';
+import { AzureOpenAI, OpenAI } from 'openai';
 import type { ChatCredential } from '../auth/credential';
 import type { ChatSettings } from '../config/connectionSettings';
+import { isV1ApiVersion } from '../config/connectionSettings';
 import { constructWithoutSdkEnvironment, fetchRefusingRedirects, hardenedClientOptions } from './requestHardening';
 import { fetchKeepingErrorBodies } from './responseBodies';
 
@@ -11,26 +12,59 @@ export interface ClientExtras {
   readonly fetch?: typeof fetch;
 }
 
-/** Builds the `openai` package's AzureOpenAI client for the settings and credential. */
-export function createAzureOpenAIClient(settings: ChatSettings, credential: ChatCredential, extras: ClientExtras = {}): AzureOpenAI {
+/**
+ * The client for one connection. Both kinds are the `openai` package's OpenAI class and take the
+ * deployment name as `model` in the body:
+ * - `v1` (the default): `OpenAI` at `{endpoint}/openai/v1/`, no api-version. An Entra token comes
+ *   from the async `apiKey` function (asked before every request, so a refreshed token is used);
+ *   an API key is sent as Azure documents for v1 with the OpenAI client (`Authorization: Bearer`).
+ * - `dated` (the user set a dated apiVersion): `AzureOpenAI` without a fixed deployment, so chat
+ *   completions go to `/openai/deployments/{model}/...` and Responses to `/openai/responses`.
+ */
+export interface ModelClient {
+  readonly flavor: 'v1' | 'dated';
+  readonly client: OpenAI;
+}
+
+export function createModelClient(settings: ChatSettings, credential: ChatCredential, extras: ClientExtras = {}): ModelClient {
   const defaultHeaders: Record<string, string> = {};
   if (extras.apimSubscriptionKey) {
     defaultHeaders['Ocp-Apim-Subscription-Key'] = extras.apimSubscriptionKey;
   }
-  return constructWithoutSdkEnvironment(
-    () =>
-      new AzureOpenAI({
-        ...hardenedClientOptions(),
-        endpoint: settings.endpoint,
-        deployment: settings.deployment,
-        apiVersion: settings.apiVersion,
-        ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
-        defaultHeaders,
-        // Retries happen in AzureAnswerSource, bounded and abortable (see retryPolicy.ts).
-        maxRetries: 0,
-        // The stall timer ends silent streams; this only bounds a request that never gets headers.
-        timeout: 120_000,
-        fetch: fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch)),
-      }),
-  );
+  const common = {
+    // Nothing from OPENAI_* environment variables (organization, project, logging, base URL).
+    ...hardenedClientOptions(),
+    defaultHeaders,
+    // Retries happen in AzureModelClient, bounded and abortable (see retryPolicy.ts).
+    maxRetries: 0,
+    // The stall timer ends silent streams; this only bounds a request that never gets headers.
+    timeout: 120_000,
+    // A redirect would carry the key and the conversation to another origin: never followed.
+    fetch: fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch)),
+  };
+  if (isV1ApiVersion(settings.apiVersion)) {
+    return {
+      flavor: 'v1',
+      client: constructWithoutSdkEnvironment(
+        () =>
+          new OpenAI({
+            ...common,
+            baseURL: `${settings.endpoint}/openai/v1/`,
+            apiKey: credential.kind === 'apiKey' ? credential.apiKey : () => credential.getToken(),
+          }),
+      ),
+    };
+  }
+  return {
+    flavor: 'dated',
+    client: constructWithoutSdkEnvironment(
+      () =>
+        new AzureOpenAI({
+          ...common,
+          endpoint: settings.endpoint,
+          apiVersion: settings.apiVersion,
+          ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
+        }),
+    ),
+  };
 }

@@ -1,4 +1,4 @@
-import type { ChatMessageView, MessageStatus, ProblemView } from '../common/protocol';
+import type { ChatMessageView, MessageStatus, ProblemView, UsageView } from '../common/protocol';
 import type { ChatTurn } from '../azure/chatStream';
 import { type Attachment, questionWithContext } from './editorContext';
 
@@ -11,6 +11,9 @@ export interface ChatMessage {
   problem?: ProblemView;
   /** Context the user attached to a question; sent in front of it. */
   attachments?: readonly Attachment[];
+  /** The model's reasoning summary: shown, kept, never sent back to the model. */
+  reasoning?: string;
+  usage?: UsageView;
 }
 
 /**
@@ -44,6 +47,20 @@ export class Conversation {
     const message = this.byId.get(id);
     if (message) {
       message.text += text;
+    }
+  }
+
+  appendReasoning(id: string, text: string): void {
+    const message = this.byId.get(id);
+    if (message) {
+      message.reasoning = (message.reasoning ?? '') + text;
+    }
+  }
+
+  setUsage(id: string, usage: UsageView): void {
+    const message = this.byId.get(id);
+    if (message) {
+      message.usage = usage;
     }
   }
 
@@ -106,19 +123,19 @@ export class Conversation {
    */
   turnsUpTo(questionId: string): ChatTurn[] {
     const turns: ChatTurn[] = [];
-    let pendingAnswer: string | undefined;
+    let pendingAnswer: ChatMessage | undefined;
     for (const message of this.list) {
       if (message.role === 'user') {
         if (pendingAnswer !== undefined) {
-          turns.push({ role: 'assistant', content: pendingAnswer });
+          turns.push({ role: 'assistant', content: pendingAnswer.text, id: pendingAnswer.id });
         }
         pendingAnswer = undefined;
-        turns.push({ role: 'user', content: questionWithContext(message.text, message.attachments) });
+        turns.push({ role: 'user', content: questionWithContext(message.text, message.attachments), id: message.id });
         if (message.id === questionId) {
           return turns;
         }
       } else if (message.text) {
-        pendingAnswer = message.text;
+        pendingAnswer = message;
       }
     }
     return turns;

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type FixAction, fixActions, type MessageStatus, type ProblemView } from '../common/protocol';
+import { type FixAction, fixActions, type MessageStatus, type ProblemView, type UsageView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
@@ -23,6 +23,9 @@ import { type DeploymentChoice, isDeploymentChoice } from './deploymentChoice';
  */
 type JournalLine =
   | { readonly t: 'msg'; readonly message: ChatMessage }
+  // Models: a piece of reasoning summary, and an answer's token counts.
+  | { readonly t: 'reason'; readonly id: string; readonly text: string }
+  | { readonly t: 'usage'; readonly id: string; readonly usage: UsageView }
   | { readonly t: 'delta'; readonly id: string; readonly text: string }
   | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView; readonly extra: Record<string, unknown> }
   | { readonly t: 'rm'; readonly id: string }
@@ -72,6 +75,20 @@ export function replayJournal(content: string): ReplayResult {
       case 'msg':
         messages.set(entry.message.id, entry.message);
         break;
+      case 'reason': {
+        const message = messages.get(entry.id);
+        if (message) {
+          message.reasoning = (message.reasoning ?? '') + entry.text;
+        }
+        break;
+      }
+      case 'usage': {
+        const message = messages.get(entry.id);
+        if (message) {
+          message.usage = entry.usage;
+        }
+        break;
+      }
       case 'delta': {
         const message = messages.get(entry.id);
         if (message) {
@@ -123,6 +140,7 @@ export interface JournalOpenResult {
 export class ConversationJournal {
   private stream: WriteStream | undefined;
   private pendingDeltas = new Map<string, string>();
+  private pendingReasoning = new Map<string, string>();
   private flushScheduled = false;
 
   private constructor(
@@ -167,6 +185,19 @@ export class ConversationJournal {
           setImmediate(() => this.flushDeltas());
         }
         break;
+      case 'reasoningDelta':
+        this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flushDeltas());
+        }
+        break;
+      case 'usage':
+        this.flushDeltas();
+        this.write({ t: 'usage', id: event.messageId, usage: event.usage });
+        break;
+      case 'sendingStartsAt':
+        break;
       case 'messageFinished': {
         this.flushDeltas();
         const { type: _type, messageId, ...rest } = event;
@@ -179,6 +210,7 @@ export class ConversationJournal {
         break;
       case 'cleared':
         this.pendingDeltas.clear();
+        this.pendingReasoning.clear();
         this.write({ t: 'clear' });
         break;
       case 'busy':
@@ -201,6 +233,10 @@ export class ConversationJournal {
 
   private flushDeltas(): void {
     this.flushScheduled = false;
+    for (const [id, text] of this.pendingReasoning) {
+      this.write({ t: 'reason', id, text });
+    }
+    this.pendingReasoning.clear();
     for (const [id, text] of this.pendingDeltas) {
       this.write({ t: 'delta', id, text });
     }
@@ -244,6 +280,10 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
     }
     case 'delta':
       return isId(value.id) && typeof value.text === 'string' ? { t: 'delta', id: value.id, text: value.text } : undefined;
+    case 'reason':
+      return isId(value.id) && typeof value.text === 'string' ? { t: 'reason', id: value.id, text: value.text } : undefined;
+    case 'usage':
+      return isId(value.id) && isUsage(value.usage) ? { t: 'usage', id: value.id, usage: value.usage } : undefined;
     case 'end': {
       const { t: _t, id, status, problem, ...extra } = value;
       const parsedProblem = parseOptionalProblem(problem);
@@ -292,6 +332,11 @@ function isAttachmentList(value: unknown): value is Attachment[] {
         (item.note === undefined || typeof item.note === 'string'),
     )
   );
+}
+
+function isUsage(value: unknown): value is UsageView {
+  const count = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  return isRecord(value) && count(value.inputTokens) && count(value.outputTokens) && count(value.reasoningTokens) && (value.contextWindow === undefined || count(value.contextWindow));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

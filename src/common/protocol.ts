@@ -25,6 +25,8 @@ export const fixActions = [
   // Deployment discovery and Diagnose Connection (issue 11).
   'selectDeployment',
   'diagnose',
+  // Models: start a new chat (the fix for a conversation that no longer fits the model).
+  'newChat',
 ] as const;
 export type FixAction = (typeof fixActions)[number];
 
@@ -46,7 +48,43 @@ export interface ChatMessageView {
   readonly problem?: ProblemView;
   /** Context attached to a question (conversations feature); shown as chips. */
   readonly attachments?: readonly AttachmentView[];
+  /** Models: the reasoning summary shown above an answer (untrusted, like the text). */
+  readonly reasoning?: string;
+  /** Models: token counts of an answer. */
+  readonly usage?: UsageView;
 }
+
+// ---- Models (issue 10): reasoning summaries, usage, context window, reasoning effort ----------
+
+/** The reasoning efforts a model may take, in order; a model takes some of them. */
+export const reasoningEffortValues = ['minimal', 'low', 'medium', 'high'] as const;
+export type ReasoningEffortValue = (typeof reasoningEffortValues)[number];
+
+export interface UsageView {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  /** The model's context window, when known: input + output of this answer against it is the fill. */
+  readonly contextWindow?: number;
+}
+
+/** What the chat offers for the deployment's model. */
+export interface ModelStateView {
+  /** The model's name as best known (reported by the service, or the deployment's name). */
+  readonly model: string;
+  /** Efforts the model takes; empty hides the control. */
+  readonly efforts: readonly ReasoningEffortValue[];
+  /** The user's choice for this deployment; absent means the model's default. */
+  readonly effort?: ReasoningEffortValue;
+}
+
+/** Host -> webview messages of the models feature. */
+export type ModelsHostMessage =
+  | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'usage'; readonly messageId: string; readonly usage: UsageView }
+  /** Messages before this one are not sent (they no longer fit the context window); absent: all are. */
+  | { readonly type: 'sendingStartsAt'; readonly messageId?: string }
+  | { readonly type: 'modelState'; readonly state?: ModelStateView };
 
 export type ConnectionState =
   /** Settings are usable and a credential is known. */
@@ -104,7 +142,8 @@ export type HostToWebviewMessage =
   /** Context waiting to go with the next question. */
   | { readonly type: 'attachments'; readonly items: readonly AttachmentView[] }
   | { readonly type: 'focusInput' }
-  | { readonly type: 'showHistory' };
+  | { readonly type: 'showHistory' }
+  | ModelsHostMessage;
 
 export type WebviewToHostMessage =
   /** The webview's script has loaded and listens; the host sends nothing before this. */
@@ -138,7 +177,9 @@ export type WebviewToHostMessage =
   /** Copy an answer's markdown source to the clipboard. */
   | { readonly type: 'copyAnswer'; readonly messageId: string }
   /** The header's deployment picker: choose this conversation's deployment. */
-  | { readonly type: 'pickDeployment' };
+  | { readonly type: 'pickDeployment' }
+  /** Models: the reasoning effort for this deployment; `default` leaves it to the model. */
+  | { readonly type: 'setReasoningEffort'; readonly effort: ReasoningEffortValue | 'default' };
 
 export type WebviewToHostType = WebviewToHostMessage['type'];
 

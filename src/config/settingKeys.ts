@@ -52,7 +52,7 @@ export const restrictedInUntrustedWorkspaces: readonly SettingKey[] = [
 ];
 
 export const defaultTokenScope = 'https://cognitiveservices.azure.com/.default';
-export const defaultApiVersion = '2024-10-21';
+export const defaultApiVersion = 'v1';
 export const defaultSystemPrompt = 'You are a helpful assistant.';
 export const defaultStallTimeoutSeconds = 60;
 /** package.json's minimum/maximum, which VS Code shows but does not enforce: validation clamps. */

@@ -6,6 +6,7 @@ import type { OpenConversation } from '../chat/conversationLibrary';
 import { messageForWebview } from '../chat/editorContext';
 import type { Logger } from '../logging/logger';
 import { type ConversationDeps, ConversationController } from './conversationController';
+import type { ModelStateProvider } from '../models/modelFeature';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
 
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
@@ -26,8 +27,10 @@ export interface BindingDeps {
   readonly connection: () => Promise<ConnectionView>;
   readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...). Never an arbitrary command. */
-  readonly runFix: (action: Exclude<FixAction, 'retry'>) => void;
+  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>) => void;
   readonly openLink: (url: string) => void;
+  /** Models: the deployment's reasoning effort control; absent hides it. */
+  readonly models?: ModelStateProvider;
   readonly log: Logger;
   /** The webview's script loaded and said `ready` (the test API counts these). */
   readonly onDidBecomeReady?: (kind: WebviewSurface['kind']) => void;
@@ -45,6 +48,7 @@ export class ChatWebviewBinding extends Disposable {
   private ready = false;
   private stale = false;
   private readonly pendingDeltas = new Map<string, string>();
+  private readonly pendingReasoning = new Map<string, string>();
   private flushScheduled = false;
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
   /** Re-asks a question that ended on a problem card once that card's fix worked. */
@@ -71,6 +75,7 @@ export class ChatWebviewBinding extends Disposable {
       deps.onDidChangeConnection((connection) => {
         this.lastConnection = connection;
         this.post({ type: 'connection', connection });
+        void this.sendModelState();
       }),
     );
     // After the header learned of the new connection, so the view shows "Signed in" first.
@@ -136,6 +141,8 @@ export class ChatWebviewBinding extends Disposable {
           if (last) {
             session.retry(last.id);
           }
+        } else if (message.action === 'newChat') {
+          void session.clear();
         } else {
           this.answerAfterFix.fixStarted(message.action);
           this.deps.runFix(message.action);
@@ -164,6 +171,9 @@ export class ChatWebviewBinding extends Disposable {
       case 'pickDeployment':
         this.deps.pickDeployment?.(this.session);
         break;
+      case 'setReasoningEffort':
+        void this.deps.models?.setEffort(message.effort === 'default' ? undefined : message.effort).then(() => this.sendModelState());
+        break;
     }
   }
 
@@ -175,6 +185,7 @@ export class ChatWebviewBinding extends Disposable {
       // A hidden webview gets a snapshot when it is shown; streaming into it is wasted work.
       this.stale = true;
       this.pendingDeltas.clear();
+      this.pendingReasoning.clear();
       return;
     }
     switch (event.type) {
@@ -196,6 +207,22 @@ export class ChatWebviewBinding extends Disposable {
             ? { type: 'messageFinished', messageId: event.messageId, status: event.status, problem: event.problem }
             : { type: 'messageFinished', messageId: event.messageId, status: event.status },
         );
+        // The answer may have taught what the model is (and so which efforts it takes).
+        void this.sendModelState();
+        return;
+      case 'reasoningDelta':
+        this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flushDeltas());
+        }
+        return;
+      case 'usage':
+        this.flushDeltas();
+        this.post({ type: 'usage', messageId: event.messageId, usage: event.usage });
+        return;
+      case 'sendingStartsAt':
+        this.post(event.messageId ? { type: 'sendingStartsAt', messageId: event.messageId } : { type: 'sendingStartsAt' });
         return;
       case 'messageRemoved':
         this.post({ type: 'messageRemoved', messageId: event.messageId });
@@ -218,10 +245,22 @@ export class ChatWebviewBinding extends Disposable {
     if (this.isDisposed) {
       return;
     }
+    // Reasoning first: it is shown above the answer and comes before it.
+    for (const [messageId, text] of this.pendingReasoning) {
+      this.post({ type: 'reasoningDelta', messageId, text });
+    }
+    this.pendingReasoning.clear();
     for (const [messageId, text] of this.pendingDeltas) {
       this.post({ type: 'delta', messageId, text });
     }
     this.pendingDeltas.clear();
+  }
+
+  private async sendModelState(): Promise<void> {
+    if (this.deps.models && this.ready) {
+      const state = await this.deps.models.state();
+      this.post(state ? { type: 'modelState', state } : { type: 'modelState' });
+    }
   }
 
   private async sendSnapshot(): Promise<void> {
@@ -231,10 +270,16 @@ export class ChatWebviewBinding extends Disposable {
     }
     this.stale = false;
     this.pendingDeltas.clear();
+    this.pendingReasoning.clear();
     // Messages first, so a slow sign-in check never delays showing the conversation.
     const { session } = this;
     this.conversations?.postState();
     this.post({ type: 'snapshot', messages: session.snapshot().map(messageForWebview), connection: this.lastConnection, busy: session.busy });
+    const startsAt = session.sendingStartsAt;
+    if (startsAt) {
+      this.post({ type: 'sendingStartsAt', messageId: startsAt });
+    }
+    void this.sendModelState();
     const connection = await this.deps.connection();
     if (connection !== this.lastConnection) {
       this.lastConnection = connection;

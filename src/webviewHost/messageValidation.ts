@@ -1,10 +1,11 @@
-import { type FixAction, fixActions, protocolLimits, type WebviewToHostMessage } from '../common/protocol';
+import { type FixAction, fixActions, protocolLimits, reasoningEffortValues, type ReasoningEffortValue, type WebviewToHostMessage } from '../common/protocol';
 
 /**
  * The webview runs untrusted model output, so everything it sends is checked here before the
  * host acts on it: known type, exact fields, sane sizes. Anything else is dropped.
  */
 const knownFixActions: ReadonlySet<string> = new Set<string>(fixActions);
+const effortChoices: ReadonlySet<string> = new Set<string>([...reasoningEffortValues, 'default']);
 
 const idPattern = /^[A-Za-z0-9-]+$/;
 
@@ -58,6 +59,11 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
         : undefined;
     case 'openLink':
       return hasOnlyKeys(raw, ['type', 'url']) && isOpenableUrl(raw.url) ? { type: 'openLink', url: raw.url } : undefined;
+    // Models: the reasoning effort control.
+    case 'setReasoningEffort':
+      return hasOnlyKeys(raw, ['type', 'effort']) && typeof raw.effort === 'string' && effortChoices.has(raw.effort)
+        ? { type: 'setReasoningEffort', effort: raw.effort as ReasoningEffortValue | 'default' }
+        : undefined;
     default:
       return parseConversationMessage(raw);
   }

@@ -36,6 +36,10 @@ export interface Scenario {
   stallAfterChunks?: number;
   /** End the response normally after the last content chunk, without finish_reason and [DONE]. */
   omitDone?: boolean;
+  /** Responses API, reasoning models asked for a summary: the summary text ('' for none; default derived from the question). */
+  reasoning?: string;
+  /** After the text, the model calls these tools (arguments streamed in pieces); the answer ends with finish_reason tool_calls. */
+  toolCalls?: Array<{ name: string; arguments: string }>;
   /** finish_reason of a complete answer (default "stop"). */
   finishReason?: 'stop' | 'length';
 }

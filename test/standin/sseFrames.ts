@@ -50,7 +50,16 @@ export class SseFrames {
     return `${this.contentPrefix}${JSON.stringify(text)}},"finish_reason":null,"index":0,"logprobs":null}]${this.chunkSuffix}`;
   }
 
-  finish(reason: 'stop' | 'length'): string {
+  /** The first piece of a tool call names it; later pieces carry only argument text. */
+  toolCallStart(index: number, id: string, name: string): string {
+    return this.choiceFrame({ content_filter_results: {}, delta: { tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }, finish_reason: null });
+  }
+
+  toolCallArguments(index: number, text: string): string {
+    return this.choiceFrame({ content_filter_results: {}, delta: { tool_calls: [{ index, function: { arguments: text } }] }, finish_reason: null });
+  }
+
+  finish(reason: 'stop' | 'length' | 'tool_calls'): string {
     return this.choiceFrame({ content_filter_results: {}, delta: {}, finish_reason: reason });
   }
 
