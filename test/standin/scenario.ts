@@ -38,6 +38,21 @@ export interface Scenario {
   omitDone?: boolean;
   /** finish_reason of a complete answer (default "stop"). */
   finishReason?: 'stop' | 'length';
+  /**
+   * Tool calls the model makes after the answer text (which may be empty). Chat completions
+   * streams each as `delta.tool_calls` pieces with its index (id, type and name in the first
+   * piece, then the arguments in pieces of `toolArgumentsChunkSize` characters, default 10) and
+   * ends with finish_reason "tool_calls". `id` defaults to a generated `call_...`.
+   */
+  toolCalls?: ScriptedToolCall[];
+  toolArgumentsChunkSize?: number;
+}
+
+export interface ScriptedToolCall {
+  name: string;
+  /** JSON text, as the model writes it. */
+  arguments: string;
+  id?: string;
 }
 
 export interface ChatMessageLike {
