@@ -22,6 +22,14 @@ const identityOutOfStartupBundle = {
   },
 };
 
+/** The tokenizer's byte-pair table is large too, and needed only when a question is sent: dist/tokenizer.js. */
+const tokenizerOutOfStartupBundle = {
+  name: 'tokenizer-out-of-startup-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/o200k_base$/ }, () => ({ path: './tokenizer.js', external: true }));
+  },
+};
+
 /** @type {import('esbuild').BuildOptions} */
 const shared = {
   bundle: true,
@@ -42,7 +50,15 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [identityOutOfStartupBundle],
+    plugins: [identityOutOfStartupBundle, tokenizerOutOfStartupBundle],
+  },
+  {
+    ...shared,
+    entryPoints: { tokenizer: 'src/azure/tokenizerBundle.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...shared,

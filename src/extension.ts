@@ -4,7 +4,7 @@ import { toDisposable } from './common/dispose';
 import { CredentialResolver } from './auth/credentialResolver';
 import { SecretStore } from './auth/secretCommands';
 import { VscodeMicrosoftSession } from './auth/vscodeMicrosoftSession';
-import { AzureAnswerSource } from './azure/azureAnswerSource';
+import type { AnswerSource } from './chat/answerSource';
 import { ChatSession } from './chat/chatSession';
 import { ConversationJournal } from './chat/conversationJournal';
 import { SecretName } from './config/settingKeys';
@@ -15,6 +15,7 @@ import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import { ChatWebviewBinding, type WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
+import { createModelFeature } from './models/modelFeature';
 
 /** What activate() returns: enough for tests and automation to drive and observe the chat. */
 export interface AzureOpenAIChatApi {
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
     microsoft.onDidChangeSessions(() => connection.invalidate()),
   );
 
-  const source = new AzureAnswerSource({ connection: () => connection.current(), log });
+  const { source, models } = createModelFeature({ globalState: context.globalState, connection, log });
   // The saved conversation is read in the background so activation stays fast.
   const session = openSession(context, source, log);
 
@@ -53,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
       onDidChangeConnection: (listener) => connection.onDidChange(listener),
       runFix: (action) => void runFix(action),
       openLink: (url) => void confirmAndOpenLink(url),
+      models,
       log,
     });
 
@@ -79,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
   };
 }
 
-async function openSession(context: vscode.ExtensionContext, source: AzureAnswerSource, log: vscode.LogOutputChannel): Promise<ChatSession> {
+async function openSession(context: vscode.ExtensionContext, source: AnswerSource, log: vscode.LogOutputChannel): Promise<ChatSession> {
   const folder = context.storageUri ?? context.globalStorageUri;
   try {
     const { journal, messages } = await ConversationJournal.open(vscode.Uri.joinPath(folder, 'conversation.jsonl').fsPath, log);

@@ -17,7 +17,7 @@ type Fields = Record<string, unknown>;
 
 const statuses: readonly MessageStatus[] = ['streaming', 'done', 'stopped', 'error'];
 const connectionStates: readonly ConnectionState[] = ['ready', 'signedOut', 'misconfigured', 'checking'];
-const fixActions: readonly FixAction[] = ['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog'];
+const fixActions: readonly FixAction[] = ['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog', 'newChat'];
 
 export function parseHostMessage(data: unknown): HostToWebviewMessage | undefined {
   if (!isFields(data) || typeof data.type !== 'string') {

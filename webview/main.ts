@@ -10,6 +10,7 @@ import { Composer } from './composer';
 import { Header } from './header';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
+import { ModelsUi } from './models';
 import { actionLabels } from './problems';
 import { Host } from './vscodeApi';
 
@@ -19,6 +20,7 @@ root.id = 'chat-root';
 
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
+const models = new ModelsUi(messages, (effort) => host.post({ type: 'setReasoningEffort', effort }));
 const composer = new Composer(
   {
     send: (text) => host.post({ type: 'send', text }),
@@ -119,6 +121,12 @@ function handle(message: HostToWebviewMessage): void {
       return;
     case 'restoreDraft':
       composer.restoreDraft(message.text);
+      return;
+    case 'reasoningDelta':
+    case 'usage':
+    case 'sendingStartsAt':
+    case 'modelState':
+      models.handle(message);
       return;
     default:
       assertNever(message);

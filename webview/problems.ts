@@ -13,6 +13,7 @@ export const actionLabels: Readonly<Record<FixAction, string>> = {
   setApiKey: 'Use an API key',
   setSubscriptionKey: 'Set Subscription Key',
   showLog: 'Show Log',
+  newChat: 'New Chat',
 };
 
 export function actionButton(action: FixAction, primary: boolean, id?: string): HTMLButtonElement {

@@ -1,101 +1,65 @@
-import type { AzureOpenAI } from 'openai';
-import type { Logger } from '../logging/logger';
-import { redactSecrets } from '../logging/redact';
-import { AnswerError, type AnswerSource } from '../chat/answerSource';
-import type { Connection, ConnectionResult } from '../connection/connectionManager';
-import { type ChatTurn, type StreamEnd, streamChatCompletion } from './chatStream';
-import { createAzureOpenAIClient, type ClientExtras } from './clientFactory';
-import { explainChatError } from './errorExplainer';
-import { defaultRetryPolicy, type RetryPolicy, retryDelayMs, waitUnlessAborted } from './retryPolicy';
+import { AnswerError, type AnswerDetail, type AnswerSource } from '../chat/answerSource';
+import type { ConnectionResult } from '../connection/connectionManager';
+import { answerReserve, firstTurnThatFits } from '../chat/contextBudget';
+import type { ChatTurn, StreamEnd } from './chatStream';
+import type { AzureModelClient } from './modelClient';
+import type { ModelMessage } from './modelRequest';
+import { type CountTokens, loadTokenCounter } from './tokenCounter';
 
 export interface AzureAnswerSourceDeps {
+  readonly client: AzureModelClient;
+  /** The connection the client uses; the system prompt comes from its settings. */
   readonly connection: () => Promise<ConnectionResult>;
-  readonly log: Logger;
-  readonly clientExtras?: Omit<ClientExtras, 'apimSubscriptionKey'>;
-  readonly retry?: RetryPolicy;
+  /** Counts tokens; the lazily loaded tokenizer by default. */
+  readonly countTokens?: () => Promise<CountTokens>;
 }
 
-/** Answers from an Azure OpenAI deployment, streamed, with one client per connection. */
+/**
+ * The chat's answers from Azure OpenAI: a thin consumer of AzureModelClient. It adds the system
+ * prompt and the reasoning effort the user chose, trims the oldest turns to fit the model's
+ * context window (telling the chat where sending starts), and passes text, reasoning and usage on.
+ */
 export class AzureAnswerSource implements AnswerSource {
-  private client: { readonly connection: Connection; readonly client: AzureOpenAI } | undefined;
-
   constructor(private readonly deps: AzureAnswerSourceDeps) {}
 
-  async streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void): Promise<StreamEnd> {
-    const result = await this.deps.connection();
-    if (!result.ok) {
-      throw new AnswerError(result.problem);
+  async streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void, onDetail?: (detail: AnswerDetail) => void): Promise<StreamEnd> {
+    const [connection, info, countTokens] = await Promise.all([
+      this.deps.connection(),
+      this.deps.client.deploymentInfo(),
+      (this.deps.countTokens ?? loadTokenCounter)(),
+    ]);
+    if (!connection.ok) {
+      throw new AnswerError(connection.problem);
     }
-    const { connection } = result;
-    const { settings, credential } = connection;
-    const client = this.clientFor(connection);
-    const messages: ChatTurn[] = settings.systemPrompt ? [{ role: 'system', content: settings.systemPrompt }, ...turns] : [...turns];
-
-    let tokenRefreshed = false;
-    for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      let firstTextAt: number | undefined;
-      let received = 0;
-      try {
-        const end = await streamChatCompletion(client, settings.deployment, messages, {
-          signal,
-          stallTimeoutMs: settings.stallTimeoutMs,
-          onText: (text) => {
-            firstTextAt ??= Date.now();
-            received += text.length;
-            onText(text);
-          },
-        });
-        this.deps.log.info(
-          `POST ${settings.deployment} 200 ${end.kind} in ${Date.now() - started} ms` +
-            `${firstTextAt ? ` (first text after ${firstTextAt - started} ms)` : ''}, ${received} chars, credential ${credential.source}`,
-        );
-        return end;
-      } catch (error) {
-        const explained = explainChatError(error, {
-          endpoint: settings.endpoint,
-          deployment: settings.deployment,
-          apiVersion: settings.apiVersion,
-          tokenScope: settings.tokenScope,
-          credentialSource: credential.source,
-          usedSubscriptionKey: connection.apimSubscriptionKey !== undefined,
-        });
-        this.deps.log.warn(
-          `POST ${settings.deployment} ${explained.status ?? 'failed'} after ${Date.now() - started} ms, credential ${credential.source}: ` +
-            redactSecrets(error instanceof Error ? error.message : String(error)),
-        );
-        // Nothing is retried once text was shown: a second answer would not continue the first.
-        if (received === 0 && !signal.aborted) {
-          // An expired or stale token gets one fresh try.
-          if (explained.tokenRejected && credential.kind === 'entra' && !tokenRefreshed) {
-            tokenRefreshed = true;
-            credential.forgetCachedToken();
-            continue;
-          }
-          const delay = retryDelayMs(error, attempt, this.deps.retry ?? defaultRetryPolicy);
-          if (delay !== undefined) {
-            this.deps.log.info(`Retrying ${settings.deployment} in ${Math.round(delay)} ms (retry ${attempt})`);
-            if (!(await waitUnlessAborted(delay, signal))) {
-              return { kind: 'stopped' };
-            }
-            continue;
-          }
+    const { systemPrompt } = connection.connection.settings;
+    let firstTurn = 0;
+    let maxOutputTokens: number | undefined;
+    if (info) {
+      const { profile } = info;
+      maxOutputTokens = answerReserve(profile.contextWindow, profile.maxOutputTokens, profile.reasoningEfforts.length > 0);
+      firstTurn = firstTurnThatFits(turns, { contextWindow: profile.contextWindow, reserveForAnswer: maxOutputTokens, fixedTokens: countTokens(systemPrompt) }, countTokens);
+    }
+    onDetail?.({ type: 'sent', firstTurn });
+    const messages: ModelMessage[] = [...(systemPrompt ? [{ role: 'system', content: systemPrompt } as const] : []), ...turns.slice(firstTurn).map((turn) => ({ role: turn.role, content: turn.content }))];
+    return this.deps.client.stream(
+      { messages, ...(info?.effort ? { reasoningEffort: info.effort } : {}), ...(maxOutputTokens ? { maxOutputTokens } : {}) },
+      signal,
+      (event) => {
+        switch (event.type) {
+          case 'text':
+            onText(event.text);
+            break;
+          case 'reasoning':
+            onDetail?.({ type: 'reasoning', text: event.text });
+            break;
+          case 'usage':
+            onDetail?.({ type: 'usage', usage: event.usage, ...(info ? { contextWindow: info.profile.contextWindow } : {}) });
+            break;
+          default:
+            // The chat offers no tools, so the model makes no tool calls.
+            break;
         }
-        throw new AnswerError(explained.problem);
-      }
-    }
-  }
-
-  private clientFor(connection: Connection): AzureOpenAI {
-    if (this.client?.connection !== connection) {
-      this.client = {
-        connection,
-        client: createAzureOpenAIClient(connection.settings, connection.credential, {
-          ...this.deps.clientExtras,
-          ...(connection.apimSubscriptionKey ? { apimSubscriptionKey: connection.apimSubscriptionKey } : {}),
-        }),
-      };
-    }
-    return this.client.client;
+      },
+    );
   }
 }

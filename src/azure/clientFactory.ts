@@ -1,6 +1,7 @@
-import { AzureOpenAI } from 'openai';
+import { AzureOpenAI, OpenAI } from 'openai';
 import type { ChatCredential } from '../auth/credential';
 import type { ChatSettings } from '../config/connectionSettings';
+import { isV1ApiVersion } from '../config/connectionSettings';
 import { fetchKeepingErrorBodies } from './responseBodies';
 
 export interface ClientExtras {
@@ -10,22 +11,53 @@ export interface ClientExtras {
   readonly fetch?: typeof fetch;
 }
 
-/** Builds the `openai` package's AzureOpenAI client for the settings and credential. */
-export function createAzureOpenAIClient(settings: ChatSettings, credential: ChatCredential, extras: ClientExtras = {}): AzureOpenAI {
+/**
+ * The client for one connection. Both kinds are the `openai` package's OpenAI class and take the
+ * deployment name as `model` in the body:
+ * - `v1` (the default): `OpenAI` at `{endpoint}/openai/v1/`, no api-version. An Entra token comes
+ *   from the async `apiKey` function (asked before every request, so a refreshed token is used);
+ *   an API key is sent as Azure documents for v1 with the OpenAI client (`Authorization: Bearer`).
+ * - `dated` (the user set a dated apiVersion): `AzureOpenAI` without a fixed deployment, so chat
+ *   completions go to `/openai/deployments/{model}/...` and Responses to `/openai/responses`.
+ */
+export interface ModelClient {
+  readonly flavor: 'v1' | 'dated';
+  readonly client: OpenAI;
+}
+
+export function createModelClient(settings: ChatSettings, credential: ChatCredential, extras: ClientExtras = {}): ModelClient {
   const defaultHeaders: Record<string, string> = {};
   if (extras.apimSubscriptionKey) {
     defaultHeaders['Ocp-Apim-Subscription-Key'] = extras.apimSubscriptionKey;
   }
-  return new AzureOpenAI({
-    endpoint: settings.endpoint,
-    deployment: settings.deployment,
-    apiVersion: settings.apiVersion,
-    ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
+  const common = {
     defaultHeaders,
-    // Retries happen in AzureAnswerSource, bounded and abortable (see retryPolicy.ts).
+    // Retries happen in AzureModelClient, bounded and abortable (see retryPolicy.ts).
     maxRetries: 0,
     // The stall timer ends silent streams; this only bounds a request that never gets headers.
     timeout: 120_000,
     fetch: fetchKeepingErrorBodies(extras.fetch),
-  });
+    // Never picked up from OPENAI_* environment variables.
+    organization: null,
+    project: null,
+  };
+  if (isV1ApiVersion(settings.apiVersion)) {
+    return {
+      flavor: 'v1',
+      client: new OpenAI({
+        ...common,
+        baseURL: `${settings.endpoint}/openai/v1/`,
+        apiKey: credential.kind === 'apiKey' ? credential.apiKey : () => credential.getToken(),
+      }),
+    };
+  }
+  return {
+    flavor: 'dated',
+    client: new AzureOpenAI({
+      ...common,
+      endpoint: settings.endpoint,
+      apiVersion: settings.apiVersion,
+      ...(credential.kind === 'apiKey' ? { apiKey: credential.apiKey } : { azureADTokenProvider: () => credential.getToken() }),
+    }),
+  };
 }

@@ -1,5 +1,15 @@
 import type { ProblemView } from '../common/protocol';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
+import type { TokenUsage } from '../azure/modelRequest';
+
+/** What an answer reports besides its text; a source that has none never calls onDetail. */
+export type AnswerDetail =
+  /** A piece of the model's reasoning summary: shown apart from the answer, never sent back. */
+  | { readonly type: 'reasoning'; readonly text: string }
+  /** Token counts of the answer, and the model's context window when known. */
+  | { readonly type: 'usage'; readonly usage: TokenUsage; readonly contextWindow?: number }
+  /** Only turns from `firstTurn` on were sent: the earlier ones no longer fit the context window. */
+  | { readonly type: 'sent'; readonly firstTurn: number };
 
 /**
  * Where answers come from. The chat session only knows this interface, so the same session
@@ -10,7 +20,7 @@ export interface AnswerSource {
    * Streams an answer to the conversation (user and assistant turns; the source adds its own
    * system prompt). Resolves with how the stream ended; rejects with AnswerError.
    */
-  streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void): Promise<StreamEnd>;
+  streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void, onDetail?: (detail: AnswerDetail) => void): Promise<StreamEnd>;
 }
 
 /** A failed answer, already explained for the user. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessageView, MessageStatus, ProblemView } from '../common/protocol';
+import type { ChatMessageView, MessageStatus, ProblemView, UsageView } from '../common/protocol';
 import { Disposable } from '../common/dispose';
 import { Emitter } from '../common/events';
 import type { StreamEnd } from '../azure/chatStream';
-import { AnswerError, type AnswerSource } from './answerSource';
+import { type AnswerDetail, AnswerError, type AnswerSource } from './answerSource';
 import { type ChatMessage, Conversation, toView } from './conversation';
 
 export type ConversationEvent =
@@ -12,7 +12,11 @@ export type ConversationEvent =
   | { readonly type: 'messageFinished'; readonly messageId: string; readonly status: MessageStatus; readonly problem?: ProblemView }
   | { readonly type: 'messageRemoved'; readonly messageId: string }
   | { readonly type: 'cleared' }
-  | { readonly type: 'busy'; readonly busy: boolean };
+  | { readonly type: 'busy'; readonly busy: boolean }
+  // Models: reasoning summaries, usage, and where sending starts when the context window is full.
+  | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'usage'; readonly messageId: string; readonly usage: UsageView }
+  | { readonly type: 'sendingStartsAt'; readonly messageId: string | undefined };
 
 const contentFilteredProblem: ProblemView = {
   title: "Azure's content filter withheld the rest of this answer.",
@@ -35,6 +39,7 @@ export class ChatSession extends Disposable {
   private readonly conversation: Conversation;
   private readonly changes = this._register(new Emitter<ConversationEvent>());
   readonly onDidChange = this.changes.event;
+  private firstSentId: string | undefined;
   private current: { readonly answerId: string; readonly controller: AbortController; readonly done: Promise<void> } | undefined;
 
   constructor(
@@ -44,6 +49,11 @@ export class ChatSession extends Disposable {
   ) {
     super();
     this.conversation = new Conversation(restored);
+  }
+
+  /** The first message the last request sent, when older ones no longer fit; undefined when all were sent. */
+  get sendingStartsAt(): string | undefined {
+    return this.firstSentId;
   }
 
   get busy(): boolean {
@@ -106,6 +116,7 @@ export class ChatSession extends Disposable {
   async clear(): Promise<void> {
     await this.stop();
     this.conversation.clear();
+    this.firstSentId = undefined;
     this.changes.fire({ type: 'cleared' });
   }
 
@@ -143,10 +154,15 @@ export class ChatSession extends Disposable {
       // Stop may come before the request has even started.
       const end: StreamEnd = signal.aborted
         ? { kind: 'stopped' }
-        : await this.source.streamAnswer(turns, signal, (text) => {
-            this.conversation.append(answerId, text);
-            this.changes.fire({ type: 'delta', messageId: answerId, text });
-          });
+        : await this.source.streamAnswer(
+            turns,
+            signal,
+            (text) => {
+              this.conversation.append(answerId, text);
+              this.changes.fire({ type: 'delta', messageId: answerId, text });
+            },
+            (detail) => this.onDetail(answerId, turns, detail),
+          );
       ({ status, problem } = describeEnd(end));
     } catch (error) {
       status = 'error';
@@ -159,6 +175,29 @@ export class ChatSession extends Disposable {
     this.current = undefined;
     this.changes.fire(problem ? { type: 'messageFinished', messageId: answerId, status, problem } : { type: 'messageFinished', messageId: answerId, status });
     this.changes.fire({ type: 'busy', busy: false });
+  }
+
+  private onDetail(answerId: string, turns: Parameters<AnswerSource['streamAnswer']>[0], detail: AnswerDetail): void {
+    switch (detail.type) {
+      case 'reasoning':
+        this.conversation.appendReasoning(answerId, detail.text);
+        this.changes.fire({ type: 'reasoningDelta', messageId: answerId, text: detail.text });
+        return;
+      case 'usage': {
+        const usage: UsageView = { ...detail.usage, ...(detail.contextWindow ? { contextWindow: detail.contextWindow } : {}) };
+        this.conversation.setUsage(answerId, usage);
+        this.changes.fire({ type: 'usage', messageId: answerId, usage });
+        return;
+      }
+      case 'sent': {
+        const firstSentId = detail.firstTurn > 0 ? turns[detail.firstTurn]?.id : undefined;
+        if (firstSentId !== this.firstSentId) {
+          this.firstSentId = firstSentId;
+          this.changes.fire({ type: 'sendingStartsAt', messageId: firstSentId });
+        }
+        return;
+      }
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ChatMessageView, MessageStatus, ProblemView } from '../common/protocol';
+import type { ChatMessageView, MessageStatus, ProblemView, UsageView } from '../common/protocol';
 import type { ChatTurn } from '../azure/chatStream';
 
 /** A message as the conversation holds it; the same shape the webview shows. */
@@ -8,6 +8,9 @@ export interface ChatMessage {
   text: string;
   status: MessageStatus;
   problem?: ProblemView;
+  /** The model's reasoning summary: shown, kept, never sent back to the model. */
+  reasoning?: string;
+  usage?: UsageView;
 }
 
 /**
@@ -41,6 +44,20 @@ export class Conversation {
     const message = this.byId.get(id);
     if (message) {
       message.text += text;
+    }
+  }
+
+  appendReasoning(id: string, text: string): void {
+    const message = this.byId.get(id);
+    if (message) {
+      message.reasoning = (message.reasoning ?? '') + text;
+    }
+  }
+
+  setUsage(id: string, usage: UsageView): void {
+    const message = this.byId.get(id);
+    if (message) {
+      message.usage = usage;
     }
   }
 
@@ -87,19 +104,19 @@ export class Conversation {
    */
   turnsUpTo(questionId: string): ChatTurn[] {
     const turns: ChatTurn[] = [];
-    let pendingAnswer: string | undefined;
+    let pendingAnswer: ChatMessage | undefined;
     for (const message of this.list) {
       if (message.role === 'user') {
         if (pendingAnswer !== undefined) {
-          turns.push({ role: 'assistant', content: pendingAnswer });
+          turns.push({ role: 'assistant', content: pendingAnswer.text, id: pendingAnswer.id });
         }
         pendingAnswer = undefined;
-        turns.push({ role: 'user', content: message.text });
+        turns.push({ role: 'user', content: message.text, id: message.id });
         if (message.id === questionId) {
           return turns;
         }
       } else if (message.text) {
-        pendingAnswer = message.text;
+        pendingAnswer = message;
       }
     }
     return turns;
@@ -111,7 +128,6 @@ export class Conversation {
 }
 
 export function toView(message: ChatMessage): ChatMessageView {
-  return message.problem
-    ? { id: message.id, role: message.role, text: message.text, status: message.status, problem: message.problem }
-    : { id: message.id, role: message.role, text: message.text, status: message.status };
+  const { id, role, text, status, problem, reasoning, usage } = message;
+  return { id, role, text, status, ...(problem ? { problem } : {}), ...(reasoning ? { reasoning } : {}), ...(usage ? { usage } : {}) };
 }

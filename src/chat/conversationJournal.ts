@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { MessageStatus, ProblemView } from '../common/protocol';
+import type { MessageStatus, ProblemView, UsageView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
@@ -12,7 +12,19 @@ import type { ConversationEvent } from './chatSession';
  * rewrites a long conversation. The journal is compacted into one line per message on load.
  */
 type JournalLine =
-  | { readonly t: 'msg'; readonly id: string; readonly role: 'user' | 'assistant'; readonly text: string; readonly status: MessageStatus; readonly problem?: ProblemView }
+  | {
+      readonly t: 'msg';
+      readonly id: string;
+      readonly role: 'user' | 'assistant';
+      readonly text: string;
+      readonly status: MessageStatus;
+      readonly problem?: ProblemView;
+      readonly reasoning?: string;
+      readonly usage?: UsageView;
+    }
+  // Models: a piece of reasoning summary, and an answer's token counts.
+  | { readonly t: 'reason'; readonly id: string; readonly text: string }
+  | { readonly t: 'usage'; readonly id: string; readonly usage: UsageView }
   | { readonly t: 'delta'; readonly id: string; readonly text: string }
   | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView }
   | { readonly t: 'rm'; readonly id: string }
@@ -39,8 +51,30 @@ export function replayJournal(content: string): ChatMessage[] {
     }
     switch (entry.t) {
       case 'msg':
-        messages.set(entry.id, { id: entry.id, role: entry.role, text: entry.text, status: entry.status, ...(entry.problem ? { problem: entry.problem } : {}) });
+        messages.set(entry.id, {
+          id: entry.id,
+          role: entry.role,
+          text: entry.text,
+          status: entry.status,
+          ...(entry.problem ? { problem: entry.problem } : {}),
+          ...(entry.reasoning ? { reasoning: entry.reasoning } : {}),
+          ...(entry.usage ? { usage: entry.usage } : {}),
+        });
         break;
+      case 'reason': {
+        const message = messages.get(entry.id);
+        if (message) {
+          message.reasoning = (message.reasoning ?? '') + entry.text;
+        }
+        break;
+      }
+      case 'usage': {
+        const message = messages.get(entry.id);
+        if (message) {
+          message.usage = entry.usage;
+        }
+        break;
+      }
       case 'delta': {
         const message = messages.get(entry.id);
         if (message) {
@@ -79,6 +113,7 @@ export function replayJournal(content: string): ChatMessage[] {
 export class ConversationJournal {
   private stream: WriteStream | undefined;
   private pendingDeltas = new Map<string, string>();
+  private pendingReasoning = new Map<string, string>();
   private flushScheduled = false;
 
   private constructor(
@@ -116,6 +151,19 @@ export class ConversationJournal {
           setImmediate(() => this.flushDeltas());
         }
         break;
+      case 'reasoningDelta':
+        this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flushDeltas());
+        }
+        break;
+      case 'usage':
+        this.flushDeltas();
+        this.write({ t: 'usage', id: event.messageId, usage: event.usage });
+        break;
+      case 'sendingStartsAt':
+        break;
       case 'messageFinished':
         this.flushDeltas();
         this.write({ t: 'end', id: event.messageId, status: event.status, ...(event.problem ? { problem: event.problem } : {}) });
@@ -125,6 +173,7 @@ export class ConversationJournal {
         break;
       case 'cleared':
         this.pendingDeltas.clear();
+        this.pendingReasoning.clear();
         this.write({ t: 'clear' });
         break;
       case 'busy':
@@ -144,6 +193,10 @@ export class ConversationJournal {
 
   private flushDeltas(): void {
     this.flushScheduled = false;
+    for (const [id, text] of this.pendingReasoning) {
+      this.write({ t: 'reason', id, text });
+    }
+    this.pendingReasoning.clear();
     for (const [id, text] of this.pendingDeltas) {
       this.write({ t: 'delta', id, text });
     }
@@ -158,7 +211,18 @@ export class ConversationJournal {
   private async rewrite(messages: readonly ChatMessage[]): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     const compacted = messages
-      .map((message) => JSON.stringify({ t: 'msg', id: message.id, role: message.role, text: message.text, status: message.status, ...(message.problem ? { problem: message.problem } : {}) }))
+      .map((message) =>
+        JSON.stringify({
+          t: 'msg',
+          id: message.id,
+          role: message.role,
+          text: message.text,
+          status: message.status,
+          ...(message.problem ? { problem: message.problem } : {}),
+          ...(message.reasoning ? { reasoning: message.reasoning } : {}),
+          ...(message.usage ? { usage: message.usage } : {}),
+        }),
+      )
       .join('\n');
     const temporary = `${this.path}.tmp`;
     await writeFile(temporary, compacted ? `${compacted}\n` : '', 'utf8');

@@ -21,7 +21,9 @@ export type FixAction =
   | 'signIn'
   | 'setApiKey'
   | 'setSubscriptionKey'
-  | 'showLog';
+  | 'showLog'
+  /** Start a new chat (the fix for a conversation that no longer fits the model). */
+  | 'newChat';
 
 export interface ProblemView {
   /** One short sentence: what went wrong, in plain words. */
@@ -39,7 +41,43 @@ export interface ChatMessageView {
   readonly status: MessageStatus;
   /** Present when status is `error`, or when an answer ended early (content filter, cut off). */
   readonly problem?: ProblemView;
+  /** Models: the reasoning summary shown above an answer (untrusted, like the text). */
+  readonly reasoning?: string;
+  /** Models: token counts of an answer. */
+  readonly usage?: UsageView;
 }
+
+// ---- Models (issue 10): reasoning summaries, usage, context window, reasoning effort ----------
+
+/** The reasoning efforts a model may take, in order; a model takes some of them. */
+export const reasoningEffortValues = ['minimal', 'low', 'medium', 'high'] as const;
+export type ReasoningEffortValue = (typeof reasoningEffortValues)[number];
+
+export interface UsageView {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  /** The model's context window, when known: input + output of this answer against it is the fill. */
+  readonly contextWindow?: number;
+}
+
+/** What the chat offers for the deployment's model. */
+export interface ModelStateView {
+  /** The model's name as best known (reported by the service, or the deployment's name). */
+  readonly model: string;
+  /** Efforts the model takes; empty hides the control. */
+  readonly efforts: readonly ReasoningEffortValue[];
+  /** The user's choice for this deployment; absent means the model's default. */
+  readonly effort?: ReasoningEffortValue;
+}
+
+/** Host -> webview messages of the models feature. */
+export type ModelsHostMessage =
+  | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
+  | { readonly type: 'usage'; readonly messageId: string; readonly usage: UsageView }
+  /** Messages before this one are not sent (they no longer fit the context window); absent: all are. */
+  | { readonly type: 'sendingStartsAt'; readonly messageId?: string }
+  | { readonly type: 'modelState'; readonly state?: ModelStateView };
 
 export type ConnectionState =
   /** Settings are usable and a credential is known. */
@@ -84,7 +122,8 @@ export type HostToWebviewMessage =
   | { readonly type: 'connection'; readonly connection: ConnectionView }
   | { readonly type: 'busy'; readonly busy: boolean }
   /** Put text back into the input box (e.g. a question that could not be sent). */
-  | { readonly type: 'restoreDraft'; readonly text: string };
+  | { readonly type: 'restoreDraft'; readonly text: string }
+  | ModelsHostMessage;
 
 export type WebviewToHostMessage =
   /** The webview's script has loaded and listens; the host sends nothing before this. */
@@ -96,7 +135,9 @@ export type WebviewToHostMessage =
   | { readonly type: 'newChat' }
   | { readonly type: 'fix'; readonly action: FixAction }
   /** The user clicked a link in an answer; the host asks before opening it. */
-  | { readonly type: 'openLink'; readonly url: string };
+  | { readonly type: 'openLink'; readonly url: string }
+  /** Models: the reasoning effort for this deployment; `default` leaves it to the model. */
+  | { readonly type: 'setReasoningEffort'; readonly effort: ReasoningEffortValue | 'default' };
 
 export type WebviewToHostType = WebviewToHostMessage['type'];
 

@@ -31,7 +31,16 @@ export type SettingsResult =
   | { readonly ok: false; readonly problem: ProblemView };
 
 const deploymentPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const apiVersionPattern = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
+const apiVersionPattern = /^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/i;
+
+/**
+ * `v1` (the default) is Azure's versionless API at /openai/v1/. A dated version (2024-10-21,
+ * 2025-04-01-preview) is what users saved before v1 existed, and what some gateways still expose:
+ * it keeps working, on the /openai/deployments/... paths with `?api-version=`.
+ */
+export function isV1ApiVersion(apiVersion: string): boolean {
+  return apiVersion.toLowerCase() === 'v1';
+}
 const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
 const scopePattern = /^\S+\/\.default$/;
 
@@ -96,11 +105,12 @@ export function validateSettings(raw: RawSettings): SettingsResult {
     );
   }
 
-  const apiVersion = asTrimmedString(raw.apiVersion) || defaultApiVersion;
-  if (!apiVersionPattern.test(apiVersion)) {
+  const apiVersionText = asTrimmedString(raw.apiVersion) || defaultApiVersion;
+  const apiVersion = isV1ApiVersion(apiVersionText) ? 'v1' : apiVersionText;
+  if (!apiVersionPattern.test(apiVersionText)) {
     return misconfigured(
-      `"${apiVersion}" is not an Azure OpenAI API version.`,
-      `${settingName(SettingKey.apiVersion)} looks like ${defaultApiVersion} or 2025-04-01-preview.`,
+      `"${apiVersionText}" is not an Azure OpenAI API version.`,
+      `${settingName(SettingKey.apiVersion)} is v1 (recommended), or a dated version such as 2024-10-21 or 2025-04-01-preview.`,
     );
   }
 

@@ -39,7 +39,7 @@ export const credentialRoutingSettings: readonly SettingKey[] = [
 export const restrictedInUntrustedWorkspaces: readonly SettingKey[] = [...credentialRoutingSettings, SettingKey.deployment, SettingKey.systemPrompt];
 
 export const defaultTokenScope = 'https://cognitiveservices.azure.com/.default';
-export const defaultApiVersion = '2024-10-21';
+export const defaultApiVersion = 'v1';
 export const defaultSystemPrompt = 'You are a helpful assistant.';
 export const defaultStallTimeoutSeconds = 60;
 

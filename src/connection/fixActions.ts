@@ -16,7 +16,7 @@ export interface FixDeps {
 }
 
 /** What each button in a problem message does. The webview can only name one of these. */
-export function createFixRunner(deps: FixDeps): (action: Exclude<FixAction, 'retry'>) => Promise<void> {
+export function createFixRunner(deps: FixDeps): (action: Exclude<FixAction, 'retry' | 'newChat'>) => Promise<void> {
   return async (action) => {
     switch (action) {
       case 'openSettings':

@@ -2,6 +2,7 @@ import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMess
 import { Disposable, type IDisposable } from '../common/dispose';
 import type { ChatSession, ConversationEvent } from '../chat/chatSession';
 import type { Logger } from '../logging/logger';
+import type { ModelStateProvider } from '../models/modelFeature';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
 
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
@@ -19,8 +20,10 @@ export interface BindingDeps {
   readonly connection: () => Promise<ConnectionView>;
   readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...). Never an arbitrary command. */
-  readonly runFix: (action: Exclude<FixAction, 'retry'>) => void;
+  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>) => void;
   readonly openLink: (url: string) => void;
+  /** Models: the deployment's reasoning effort control; absent hides it. */
+  readonly models?: ModelStateProvider;
   readonly log: Logger;
 }
 
@@ -34,6 +37,7 @@ export class ChatWebviewBinding extends Disposable {
   private ready = false;
   private stale = false;
   private readonly pendingDeltas = new Map<string, string>();
+  private readonly pendingReasoning = new Map<string, string>();
   private flushScheduled = false;
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
 
@@ -48,6 +52,7 @@ export class ChatWebviewBinding extends Disposable {
       deps.onDidChangeConnection((connection) => {
         this.lastConnection = connection;
         this.post({ type: 'connection', connection });
+        void this.sendModelState();
       }),
     );
     this._register(
@@ -98,12 +103,17 @@ export class ChatWebviewBinding extends Disposable {
           if (last) {
             session.retry(last.id);
           }
+        } else if (message.action === 'newChat') {
+          void session.clear();
         } else {
           this.deps.runFix(message.action);
         }
         break;
       case 'openLink':
         this.deps.openLink(message.url);
+        break;
+      case 'setReasoningEffort':
+        void this.deps.models?.setEffort(message.effort === 'default' ? undefined : message.effort).then(() => this.sendModelState());
         break;
     }
   }
@@ -116,6 +126,7 @@ export class ChatWebviewBinding extends Disposable {
       // A hidden webview gets a snapshot when it is shown; streaming into it is wasted work.
       this.stale = true;
       this.pendingDeltas.clear();
+      this.pendingReasoning.clear();
       return;
     }
     switch (event.type) {
@@ -137,6 +148,22 @@ export class ChatWebviewBinding extends Disposable {
             ? { type: 'messageFinished', messageId: event.messageId, status: event.status, problem: event.problem }
             : { type: 'messageFinished', messageId: event.messageId, status: event.status },
         );
+        // The answer may have taught what the model is (and so which efforts it takes).
+        void this.sendModelState();
+        return;
+      case 'reasoningDelta':
+        this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flushDeltas());
+        }
+        return;
+      case 'usage':
+        this.flushDeltas();
+        this.post({ type: 'usage', messageId: event.messageId, usage: event.usage });
+        return;
+      case 'sendingStartsAt':
+        this.post(event.messageId ? { type: 'sendingStartsAt', messageId: event.messageId } : { type: 'sendingStartsAt' });
         return;
       case 'messageRemoved':
         this.post({ type: 'messageRemoved', messageId: event.messageId });
@@ -156,10 +183,22 @@ export class ChatWebviewBinding extends Disposable {
     if (this.isDisposed) {
       return;
     }
+    // Reasoning first: it is shown above the answer and comes before it.
+    for (const [messageId, text] of this.pendingReasoning) {
+      this.post({ type: 'reasoningDelta', messageId, text });
+    }
+    this.pendingReasoning.clear();
     for (const [messageId, text] of this.pendingDeltas) {
       this.post({ type: 'delta', messageId, text });
     }
     this.pendingDeltas.clear();
+  }
+
+  private async sendModelState(): Promise<void> {
+    if (this.deps.models && this.ready) {
+      const state = await this.deps.models.state();
+      this.post(state ? { type: 'modelState', state } : { type: 'modelState' });
+    }
   }
 
   private async sendSnapshot(): Promise<void> {
@@ -169,9 +208,13 @@ export class ChatWebviewBinding extends Disposable {
     }
     this.stale = false;
     this.pendingDeltas.clear();
+    this.pendingReasoning.clear();
     // Messages first, so a slow sign-in check never delays showing the conversation.
     const { session } = this.deps;
     this.post({ type: 'snapshot', messages: session.snapshot(), connection: this.lastConnection, busy: session.busy });
+    const startsAt = session.sendingStartsAt;
+    this.post(startsAt ? { type: 'sendingStartsAt', messageId: startsAt } : { type: 'sendingStartsAt' });
+    void this.sendModelState();
     const connection = await this.deps.connection();
     if (connection !== this.lastConnection) {
       this.lastConnection = connection;

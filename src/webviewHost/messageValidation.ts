@@ -1,10 +1,11 @@
-import { type FixAction, protocolLimits, type WebviewToHostMessage } from '../common/protocol';
+import { type FixAction, protocolLimits, reasoningEffortValues, type ReasoningEffortValue, type WebviewToHostMessage } from '../common/protocol';
 
 /**
  * The webview runs untrusted model output, so everything it sends is checked here before the
  * host acts on it: known type, exact fields, sane sizes. Anything else is dropped.
  */
-const fixActions: ReadonlySet<string> = new Set<FixAction>(['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog']);
+const fixActions: ReadonlySet<string> = new Set<FixAction>(['retry', 'openSettings', 'signIn', 'setApiKey', 'setSubscriptionKey', 'showLog', 'newChat']);
+const effortChoices: ReadonlySet<string> = new Set<string>([...reasoningEffortValues, 'default']);
 
 const idPattern = /^[A-Za-z0-9-]+$/;
 
@@ -57,6 +58,11 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
         : undefined;
     case 'openLink':
       return hasOnlyKeys(raw, ['type', 'url']) && isOpenableUrl(raw.url) ? { type: 'openLink', url: raw.url } : undefined;
+    // Models: the reasoning effort control.
+    case 'setReasoningEffort':
+      return hasOnlyKeys(raw, ['type', 'effort']) && typeof raw.effort === 'string' && effortChoices.has(raw.effort)
+        ? { type: 'setReasoningEffort', effort: raw.effort as ReasoningEffortValue | 'default' }
+        : undefined;
     default:
       return undefined;
   }

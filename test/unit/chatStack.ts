@@ -6,6 +6,8 @@
 import type { MicrosoftSessionProvider, SecretReader } from '../../src/auth/credentialResolver';
 import { CredentialResolver } from '../../src/auth/credentialResolver';
 import { AzureAnswerSource } from '../../src/azure/azureAnswerSource';
+import { AzureModelClient } from '../../src/azure/modelClient';
+import { InMemoryDeploymentMemory, type ModelHint } from '../../src/azure/modelProfiles';
 import { ChatSession } from '../../src/chat/chatSession';
 import type { RawSettings } from '../../src/config/connectionSettings';
 import type { SecretName } from '../../src/config/settingKeys';
@@ -68,6 +70,8 @@ export interface ChatStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly managedIdentityTimeoutMs?: number;
   readonly maxRetries?: number;
+  readonly memory?: InMemoryDeploymentMemory;
+  readonly modelHint?: ModelHint;
 }
 
 export function createChatStack(options: ChatStackOptions) {
@@ -83,17 +87,23 @@ export function createChatStack(options: ChatStackOptions) {
   });
   let settings = options.settings;
   const connection = new ConnectionManager({ readSettings: () => settings, resolver, secrets });
-  const source = new AzureAnswerSource({
+  const memory = options.memory ?? new InMemoryDeploymentMemory();
+  const client = new AzureModelClient({
     connection: () => connection.current(),
     log,
     retry: { maxRetries: options.maxRetries ?? 2, maxWaitMs: 20_000 },
+    memory,
+    ...(options.modelHint ? { modelHint: options.modelHint } : {}),
   });
+  const source = new AzureAnswerSource({ client, connection: () => connection.current() });
   const session = new ChatSession(source);
   return {
     log,
     microsoft,
     secrets,
     connection,
+    client,
+    memory,
     source,
     session,
     /** Changes settings the way a settings.json edit does. */

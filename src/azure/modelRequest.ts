@@ -1,0 +1,81 @@
+/**
+ * The one seam between "something that wants an answer from a deployment" (the chat, the VS Code
+ * language model provider, the benchmark) and Azure OpenAI.
+ *
+ * A caller builds a ModelRequest (the whole conversation, tool results included, plus options)
+ * and `AzureModelClient.stream(request, signal, onEvent)` (modelClient.ts) turns it into ordered
+ * ModelEvents and a StreamEnd. Everything Azure-specific happens behind it, on one code path for
+ * both wire APIs (chat completions and Responses): client building, auth, host policy, retries,
+ * the stall timer, adapting to what the deployment's model accepts, and explaining errors.
+ * Callers never see which API answered.
+ */
+import { reasoningEffortValues, type ReasoningEffortValue } from '../common/protocol';
+import type { StreamEnd } from './chatStream';
+
+export type { StreamEnd } from './chatStream';
+
+/** How hard a reasoning model thinks before answering. Which values a model takes varies. */
+export const reasoningEfforts = reasoningEffortValues;
+export type ReasoningEffort = ReasoningEffortValue;
+
+export interface ToolCall {
+  /** The id the model gave the call; a tool result answers it with the same id. */
+  readonly callId: string;
+  readonly name: string;
+  /** JSON text, as the model wrote it (not validated here). */
+  readonly arguments: string;
+}
+
+export type ModelMessage =
+  /** Instructions (the system prompt). Sent in the role the model takes: system or developer. */
+  | { readonly role: 'system'; readonly content: string }
+  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
+  /** The result of a tool call the model made earlier in the conversation. */
+  | { readonly role: 'tool'; readonly callId: string; readonly content: string };
+
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description?: string;
+  /** JSON schema of the arguments. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
+}
+
+export interface ModelRequest {
+  /** The whole conversation, oldest first. Nothing is kept server-side (`store: false`). */
+  readonly messages: readonly ModelMessage[];
+  readonly tools?: readonly ToolDefinition[];
+  readonly toolChoice?: 'auto' | 'required' | 'none';
+  /** Ignored for models that do not take it (or when the service refused it once). */
+  readonly reasoningEffort?: ReasoningEffort;
+  /** Ignored where refused: reasoning models only take the default. */
+  readonly temperature?: number;
+  /** Sent as max_completion_tokens, max_tokens or max_output_tokens, whichever the model takes. */
+  readonly maxOutputTokens?: number;
+}
+
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Part of outputTokens the model spent thinking; 0 for models that do not reason. */
+  readonly reasoningTokens: number;
+}
+
+export type ModelEvent =
+  /** A piece of the answer, in order. */
+  | { readonly type: 'text'; readonly text: string }
+  /** A piece of the model's reasoning summary (Responses API only); never part of the answer. */
+  | { readonly type: 'reasoning'; readonly text: string }
+  /** The model started a tool call. */
+  | { readonly type: 'toolCallStart'; readonly callId: string; readonly name: string }
+  /** A piece of the arguments of the tool call `callId`. */
+  | { readonly type: 'toolCallArguments'; readonly callId: string; readonly text: string }
+  /** The tool call is complete, with all its arguments. */
+  | { readonly type: 'toolCallEnd'; readonly call: ToolCall }
+  /** Token counts of this answer; sent once, near the end. */
+  | { readonly type: 'usage'; readonly usage: TokenUsage };
+
+export type ModelEventSink = (event: ModelEvent) => void;
+
+/** What `AzureModelClient.stream` resolves with; `finished` has finishReason `tool_calls` after tool calls. */
+export type ModelStreamEnd = StreamEnd;

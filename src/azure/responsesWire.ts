@@ -1,0 +1,171 @@
+import type OpenAI from 'openai';
+import type { ResponseCreateParamsStreaming, ResponseInputItem, ResponseUsage } from 'openai/resources/responses/responses';
+import type { WireOutcome } from './chatCompletionsWire';
+import type { ModelProfile } from './modelProfiles';
+import type { ModelEventSink, ModelRequest, ReasoningEffort, TokenUsage } from './modelRequest';
+import type { StreamGuard } from './streamGuard';
+
+/** The service ended a Responses stream with `response.failed` or an `error` event. */
+export class ResponseFailedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ResponseFailedError';
+  }
+}
+
+/**
+ * The Responses body for a request. The whole conversation is sent every time and `store` is
+ * false: nothing of the user's conversation is kept by the service (Azure would otherwise keep
+ * responses for 30 days), and no response id has to survive a VS Code restart. Reasoning
+ * summaries are asked for (`summary: auto`) and shown, never sent back.
+ */
+export function responsesBody(deployment: string, request: ModelRequest, profile: ModelProfile, effort: ReasoningEffort | undefined): ResponseCreateParamsStreaming {
+  const instructions = request.messages
+    .filter((message) => message.role === 'system')
+    .map((message) => message.content)
+    .join('\n\n');
+  const body: ResponseCreateParamsStreaming = {
+    model: deployment,
+    input: toInputItems(request),
+    stream: true,
+    store: false,
+  };
+  if (instructions) {
+    body.instructions = instructions;
+  }
+  if (profile.reasoningEfforts.length > 0) {
+    body.reasoning = { ...(effort ? { effort } : {}), ...(profile.reasoningSummary ? { summary: 'auto' } : {}) };
+  }
+  if (request.maxOutputTokens !== undefined) {
+    body.max_output_tokens = request.maxOutputTokens;
+  }
+  if (request.temperature !== undefined && profile.temperature) {
+    body.temperature = request.temperature;
+  }
+  if (request.tools?.length) {
+    body.tools = request.tools.map((tool) => ({
+      type: 'function',
+      name: tool.name,
+      description: tool.description ?? null,
+      parameters: tool.parameters ? { ...tool.parameters } : null,
+      strict: false,
+    }));
+    if (request.toolChoice) {
+      body.tool_choice = request.toolChoice;
+    }
+  }
+  return body;
+}
+
+function toInputItems(request: ModelRequest): ResponseInputItem[] {
+  const items: ResponseInputItem[] = [];
+  for (const message of request.messages) {
+    switch (message.role) {
+      case 'system':
+        break; // sent as `instructions`
+      case 'user':
+        items.push({ role: 'user', content: message.content });
+        break;
+      case 'assistant':
+        if (message.content) {
+          items.push({ role: 'assistant', content: message.content });
+        }
+        for (const call of message.toolCalls ?? []) {
+          items.push({ type: 'function_call', call_id: call.callId, name: call.name, arguments: call.arguments });
+        }
+        break;
+      case 'tool':
+        items.push({ type: 'function_call_output', call_id: message.callId, output: message.content });
+        break;
+    }
+  }
+  return items;
+}
+
+function toUsage(usage: ResponseUsage | null | undefined): TokenUsage | undefined {
+  return usage
+    ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, reasoningTokens: usage.output_tokens_details?.reasoning_tokens ?? 0 }
+    : undefined;
+}
+
+/** Sends the request and turns the Responses events into ModelEvents. */
+export async function streamResponses(client: OpenAI, body: ResponseCreateParamsStreaming, guard: StreamGuard, onEvent: ModelEventSink): Promise<WireOutcome> {
+  const stream = await client.responses.create(body, { signal: guard.signal });
+  let finishReason: string | undefined;
+  let reportedModel: string | undefined;
+  // Function call items by item id: argument pieces name the item, not the call.
+  const calls = new Map<string, { callId: string; name: string }>();
+  let madeToolCalls = false;
+  for await (const event of stream) {
+    guard.touch();
+    switch (event.type) {
+      case 'response.created':
+        reportedModel = event.response.model || reportedModel;
+        break;
+      case 'response.output_text.delta':
+        if (event.delta) {
+          onEvent({ type: 'text', text: event.delta });
+        }
+        break;
+      case 'response.reasoning_summary_part.added':
+        // Summary parts are paragraphs of one summary.
+        if (event.summary_index > 0) {
+          onEvent({ type: 'reasoning', text: '\n\n' });
+        }
+        break;
+      case 'response.reasoning_summary_text.delta':
+        if (event.delta) {
+          onEvent({ type: 'reasoning', text: event.delta });
+        }
+        break;
+      case 'response.output_item.added':
+        if (event.item.type === 'function_call') {
+          const call = { callId: event.item.call_id, name: event.item.name };
+          calls.set(event.item.id ?? call.callId, call);
+          onEvent({ type: 'toolCallStart', ...call });
+        }
+        break;
+      case 'response.function_call_arguments.delta': {
+        const call = calls.get(event.item_id);
+        if (call && event.delta) {
+          onEvent({ type: 'toolCallArguments', callId: call.callId, text: event.delta });
+        }
+        break;
+      }
+      case 'response.output_item.done':
+        if (event.item.type === 'function_call') {
+          madeToolCalls = true;
+          onEvent({ type: 'toolCallEnd', call: { callId: event.item.call_id, name: event.item.name, arguments: event.item.arguments } });
+        }
+        break;
+      case 'response.completed': {
+        reportedModel = event.response.model || reportedModel;
+        const usage = toUsage(event.response.usage);
+        if (usage) {
+          onEvent({ type: 'usage', usage });
+        }
+        finishReason = madeToolCalls ? 'tool_calls' : 'stop';
+        break;
+      }
+      case 'response.incomplete': {
+        const usage = toUsage(event.response.usage);
+        if (usage) {
+          onEvent({ type: 'usage', usage });
+        }
+        const reason = event.response.incomplete_details?.reason;
+        finishReason = reason === 'content_filter' ? 'content_filter' : 'length';
+        break;
+      }
+      case 'response.failed':
+        throw new ResponseFailedError(event.response.error?.message ?? 'The response failed.', event.response.error?.code ?? undefined);
+      case 'error':
+        throw new ResponseFailedError(event.message, event.code ?? undefined);
+      default:
+        break;
+    }
+  }
+  return { finishReason, reportedModel };
+}
