@@ -16,6 +16,7 @@ import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import { ChatWebviewBinding, type WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
 import { createModelFeature } from './models/modelFeature';
+import { countTokensWithChatTokenizer, registerLanguageModels } from './languageModels/registerLanguageModels';
 
 /** What activate() returns: enough for tests and automation to drive and observe the chat. */
 export interface AzureOpenAIChatApi {
@@ -41,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
     microsoft.onDidChangeSessions(() => connection.invalidate()),
   );
 
-  const { source, models } = createModelFeature({ globalState: context.globalState, connection, log });
+  const { source, models, createClient } = createModelFeature({ globalState: context.globalState, connection, log });
   // The saved conversation is read in the background so activation stays fast.
   const session = openSession(context, source, log);
 
@@ -70,6 +71,11 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi {
     vscode.commands.registerCommand('azureOpenAIChat.setSubscriptionKey', () => secrets.promptAndStore(SecretName.apimSubscriptionKey)),
     vscode.commands.registerCommand('azureOpenAIChat.clearSubscriptionKey', () => secrets.clear(SecretName.apimSubscriptionKey)),
     vscode.commands.registerCommand('azureOpenAIChat.showLog', () => log.show()),
+  );
+
+  // The deployments as VS Code language models, on the chat's connection and model client.
+  context.subscriptions.push(
+    registerLanguageModels({ connection, createModelClient: createClient, countTokens: countTokensWithChatTokenizer, signIn: () => signIn(fixDeps), log }),
   );
 
   return {

@@ -6,6 +6,7 @@ import type { Connection, ConnectionResult } from '../connection/connectionManag
 import { chatCompletionsBody, streamChatCompletions, type WireOutcome } from './chatCompletionsWire';
 import { type ClientExtras, createModelClient, type ModelClient } from './clientFactory';
 import { explainChatError } from './errorExplainer';
+import { failureKind } from './failureKind';
 import { adaptationFor, contextWindowFrom } from './modelAdaptation';
 import {
   type DeploymentMemory,
@@ -82,7 +83,7 @@ export class AzureModelClient {
   async stream(request: ModelRequest, signal: AbortSignal, onEvent: ModelEventSink): Promise<ModelStreamEnd> {
     const result = await this.deps.connection();
     if (!result.ok) {
-      throw new AnswerError(result.problem);
+      throw new AnswerError(result.problem, result.state === 'signedOut' ? 'noAccess' : 'other');
     }
     const { connection } = result;
     const { settings, credential } = connection;
@@ -158,7 +159,7 @@ export class AzureModelClient {
             continue;
           }
         }
-        throw new AnswerError(explained.problem);
+        throw new AnswerError(explained.problem, failureKind(error));
       }
     }
   }
