@@ -90,7 +90,7 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
       }
       const info = await this.clientFor(target).deploymentInfo();
       if (info) {
-        models.push(describeChatModel(target, info.profile, false));
+        models.push(describeChatModel(target, info.profile, true));
       }
     }
     return models;
@@ -157,7 +157,8 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
     let total = 0;
     for (const message of toModelMessages([text])) {
       const calls = message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => `${call.name}${call.arguments}`).join('') : '';
-      total += messageOverheadTokens + (await this.deps.countTokens(`${message.content}${calls}`, model.family));
+      const images = message.role === 'user' ? (message.images?.length ?? 0) : 0;
+      total += messageOverheadTokens + images * imageTokens + (await this.deps.countTokens(`${message.content}${calls}`, model.family));
     }
     return total;
   }
@@ -207,6 +208,8 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
 
 /** Every chat message costs a few tokens of framing besides its text (3 for the gpt-4o family). */
 const messageOverheadTokens = 3;
+/** What a 1024 x 1024 image costs a gpt-4o-family model at detail "auto" (85 + 4 tiles x 170). */
+const imageTokens = 765;
 
 function toolInput(name: string, argumentsText: string): object {
   try {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelMessage, ToolCall, ToolDefinition } from '../azure/modelRequest';
+import type { ImageInput, ModelMessage, ToolCall, ToolDefinition } from '../azure/modelRequest';
 
 /**
  * VS Code's request messages in the neutral model of src/azure/modelRequest.ts. Kept here, at the
@@ -9,6 +9,7 @@ import type { ModelMessage, ToolCall, ToolDefinition } from '../azure/modelReque
  *   want a result right after the assistant turn that asked for it.
  * - An assistant message's tool calls travel with its text.
  * - System messages (role 3, which VS Code's own chat sends) stay system messages.
+ * - Images (PNG, JPEG, GIF, WebP data parts) travel with the user's text.
  */
 export function toModelMessages(messages: readonly vscode.LanguageModelChatRequestMessage[]): ModelMessage[] {
   const converted: ModelMessage[] = [];
@@ -16,6 +17,7 @@ export function toModelMessages(messages: readonly vscode.LanguageModelChatReque
     const text: string[] = [];
     const toolCalls: ToolCall[] = [];
     const toolResults: ModelMessage[] = [];
+    const images: ImageInput[] = [];
     for (const part of message.content) {
       if (part instanceof vscode.LanguageModelTextPart) {
         text.push(part.value);
@@ -24,9 +26,13 @@ export function toModelMessages(messages: readonly vscode.LanguageModelChatReque
       } else if (part instanceof vscode.LanguageModelToolResultPart) {
         toolResults.push({ role: 'tool', callId: part.callId, content: toolResultText(part.content) });
       } else if (part instanceof vscode.LanguageModelDataPart) {
-        const decoded = dataPartText(part);
-        if (decoded !== undefined) {
-          text.push(decoded);
+        if (imageMimeTypes.has(part.mimeType.toLowerCase())) {
+          images.push({ mimeType: part.mimeType.toLowerCase(), base64: Buffer.from(part.data).toString('base64') });
+        } else {
+          const decoded = dataPartText(part);
+          if (decoded !== undefined) {
+            text.push(decoded);
+          }
         }
       }
       // Other parts (thinking, prompt-tsx outside a tool result) carry nothing the model reads as input.
@@ -43,13 +49,18 @@ export function toModelMessages(messages: readonly vscode.LanguageModelChatReque
         break;
       default:
         converted.push(...toolResults);
-        if (content || toolResults.length === 0) {
+        if (images.length > 0) {
+          converted.push({ role: 'user', content, images });
+        } else if (content || toolResults.length === 0) {
           converted.push({ role: 'user', content });
         }
     }
   }
   return converted;
 }
+
+/** The image types Azure OpenAI's vision models take. */
+const imageMimeTypes = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/gif', 'image/webp']);
 
 /** VS Code's chat sends system prompts as role 3 (LanguageModelChatMessageRole.System, proposed API). */
 const systemRole = 3;

@@ -15,6 +15,7 @@ const selector = { vendor: 'azureOpenAIChat' };
 
 interface ConsumerPart {
   readonly text?: string;
+  readonly image?: { readonly mimeType: string; readonly base64: string };
   readonly toolCall?: { readonly callId: string; readonly name: string; readonly input: Record<string, unknown> };
   readonly toolResult?: { readonly callId: string; readonly text: string };
 }
@@ -149,6 +150,23 @@ suite('Azure deployments as language models, used by another extension', () => {
     );
     assert.equal(tool.tool_call_id, call.callId);
     assert.equal(tool.content, '18 °C, sunny');
+  });
+
+  test('an image goes to the deployment inline with the question', async () => {
+    const models = await consumer.models(selector);
+    assert.ok(models.length > 0);
+    // A 1x1 PNG.
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    await standIn.enqueue({ text: 'A single pixel.' });
+    const result = await consumer.ask({ selector, messages: [{ role: 'user', parts: [{ text: 'What is this?' }, { image: { mimeType: 'image/png', base64: png } }] }] });
+    assert.equal(result.error, undefined, JSON.stringify(result.error));
+    assert.equal(textOf(result), 'A single pixel.');
+    const [request] = await standIn.requests({ count: 1 });
+    const question = ((request.body as WireBody).messages ?? []).find((m) => m.role === 'user');
+    assert.deepEqual(question?.content, [
+      { type: 'text', text: 'What is this?' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } },
+    ]);
   });
 
   test('cancelling a request closes its HTTP request at the service', async () => {

@@ -7,12 +7,15 @@ import { describe, test } from 'node:test';
 import { APIError } from 'openai';
 import type { ChatCredential } from '../../src/auth/credential';
 import { SignInRequiredError } from '../../src/auth/credential';
+import { chatCompletionsBody } from '../../src/azure/chatCompletionsWire';
 import { canChat, describeChatModel, targetKey } from '../../src/azure/chatModelCatalog';
 import { failureKind } from '../../src/azure/failureKind';
 import { resolveProfile } from '../../src/azure/modelProfiles';
 import type { ChatSettings } from '../../src/config/connectionSettings';
 import type { Connection } from '../../src/connection/connectionManager';
 import { connectionForTarget } from '../../src/connection/deploymentConnection';
+import type { ModelRequest } from '../../src/azure/modelRequest';
+import { responsesBody } from '../../src/azure/responsesWire';
 
 const endpoint = 'https://contoso.openai.azure.com';
 
@@ -103,5 +106,21 @@ describe('failure kinds for the language model API', () => {
     assert.equal(failureKind(apiError(400, 'unsupported_parameter')), 'other');
     assert.equal(failureKind(apiError(500)), 'other');
     assert.equal(failureKind(new TypeError('terminated')), 'other');
+  });
+});
+
+describe('images with a question, on both APIs', () => {
+  const request: ModelRequest = { messages: [{ role: 'user', content: 'What is this?', images: [{ mimeType: 'image/png', base64: 'AAAA' }] }] };
+  test('chat completions: a text part and an image_url part with a data URL', () => {
+    const body = chatCompletionsBody('gpt-4o', request, resolveProfile(['gpt-4o'], undefined), undefined);
+    assert.deepEqual(body.messages, [
+      { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+    ]);
+  });
+  test('Responses: an input_text part and an input_image part with a data URL', () => {
+    const body = responsesBody('gpt-5', request, resolveProfile(['gpt-5'], undefined), undefined);
+    assert.deepEqual(body.input, [
+      { role: 'user', content: [{ type: 'input_text', text: 'What is this?' }, { type: 'input_image', image_url: 'data:image/png;base64,AAAA', detail: 'auto' }] },
+    ]);
   });
 });
