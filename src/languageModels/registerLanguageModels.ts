@@ -2,12 +2,8 @@ import * as vscode from 'vscode';
 import { loadTokenCounter } from '../azure/tokenCounter';
 import { openExtensionSettings } from '../config/vscodeSettings';
 import { AzureChatModelProvider, type AzureChatModelProviderDeps } from './azureChatModelProvider';
+import { languageModelVendor, manageLanguageModelsCommand, selectDeploymentCommand } from './languageModelIds';
 
-/** The vendor in package.json's `languageModelChatProviders`; callers select our models with it. */
-export const languageModelVendor = 'azureOpenAIChat';
-export const manageLanguageModelsCommand = 'azureOpenAIChat.manageLanguageModels';
-/** Contributed by deployment discovery; when it is there, managing models means picking a deployment. */
-const selectDeploymentCommand = 'azureOpenAIChat.selectDeployment';
 
 /**
  * Offers the user's Azure deployments to VS Code's chat model picker and to every extension
