@@ -10,8 +10,12 @@ import type {
   FixAction,
   HostToWebviewMessage,
   MessageStatus,
+  ModelStateView,
   ProblemView,
+  ReasoningEffortValue,
+  UsageView,
 } from '../src/common/protocol';
+import { reasoningEffortValues } from '../src/common/protocol';
 
 type Fields = Record<string, unknown>;
 
@@ -61,6 +65,22 @@ export function parseHostMessage(data: unknown): HostToWebviewMessage | undefine
       return typeof data.busy === 'boolean' ? { type, busy: data.busy } : undefined;
     case 'restoreDraft':
       return typeof data.text === 'string' ? { type, text: data.text } : undefined;
+    // Models: reasoning summaries, usage, where sending starts, the effort control.
+    case 'reasoningDelta':
+      return typeof data.messageId === 'string' && typeof data.text === 'string' ? { type, messageId: data.messageId, text: data.text } : undefined;
+    case 'usage': {
+      const usage = parseUsage(data.usage);
+      return typeof data.messageId === 'string' && usage ? { type, messageId: data.messageId, usage } : undefined;
+    }
+    case 'sendingStartsAt':
+      return data.messageId === undefined ? { type } : typeof data.messageId === 'string' ? { type, messageId: data.messageId } : undefined;
+    case 'modelState': {
+      if (data.state === undefined) {
+        return { type };
+      }
+      const state = parseModelState(data.state);
+      return state && { type, state };
+    }
     default:
       return undefined;
   }
@@ -80,7 +100,29 @@ function parseChatMessage(value: unknown): ChatMessageView | undefined {
   if (problem === null) {
     return undefined;
   }
-  return { id: value.id, role: value.role, text: value.text, status: value.status, problem };
+  const reasoning = typeof value.reasoning === 'string' ? value.reasoning : undefined;
+  const usage = parseUsage(value.usage);
+  return { id: value.id, role: value.role, text: value.text, status: value.status, problem, ...(reasoning ? { reasoning } : {}), ...(usage ? { usage } : {}) };
+}
+
+function parseUsage(value: unknown): UsageView | undefined {
+  if (!isFields(value) || !isCount(value.inputTokens) || !isCount(value.outputTokens) || !isCount(value.reasoningTokens)) {
+    return undefined;
+  }
+  const window = isCount(value.contextWindow) && value.contextWindow > 0 ? { contextWindow: value.contextWindow } : {};
+  return { inputTokens: value.inputTokens, outputTokens: value.outputTokens, reasoningTokens: value.reasoningTokens, ...window };
+}
+
+function parseModelState(value: unknown): ModelStateView | undefined {
+  if (!isFields(value) || typeof value.model !== 'string' || !Array.isArray(value.efforts)) {
+    return undefined;
+  }
+  const efforts = value.efforts.filter((effort): effort is ReasoningEffortValue => isOneOf(effort, reasoningEffortValues));
+  return { model: value.model, efforts, ...(isOneOf(value.effort, reasoningEffortValues) ? { effort: value.effort } : {}) };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 function parseConnection(value: unknown): ConnectionView | undefined {

@@ -20,7 +20,7 @@ root.id = 'chat-root';
 
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
-const models = new ModelsUi(messages, (effort) => host.post({ type: 'setReasoningEffort', effort }));
+const models = new ModelsUi((id) => messages.elementFor(id), (effort) => host.post({ type: 'setReasoningEffort', effort }));
 const composer = new Composer(
   {
     send: (text) => host.post({ type: 'send', text }),
@@ -32,7 +32,7 @@ const composer = new Composer(
 
 const topBar = document.createElement('div');
 topBar.className = 'top-bar';
-topBar.append(header.element);
+topBar.append(header.element, models.toolbar);
 // The sidebar view has New chat in its title bar, as VS Code's views do; the editor panel has no
 // title bar, so it gets the button here.
 if (root.dataset.surface !== 'sidebar') {
@@ -100,9 +100,11 @@ function handle(message: HostToWebviewMessage): void {
       header.update(message.connection);
       composer.setBusy(message.busy);
       messages.reset(message.messages, host.uiState.scroll);
+      models.restore(message.messages, true);
       return;
     case 'messageAdded':
       messages.add(message.message);
+      models.restore([message.message], false);
       return;
     case 'delta':
       messages.appendDelta(message.messageId, message.text);

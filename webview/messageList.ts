@@ -139,6 +139,11 @@ export class MessageList {
     this.scheduler.request();
   }
 
+  /** A message's element, for features that add to it (models.ts). */
+  elementFor(messageId: string): HTMLElement | undefined {
+    return this.entries.get(messageId)?.element;
+  }
+
   remove(messageId: string): void {
     const entry = this.entries.get(messageId);
     if (!entry) {

@@ -1,19 +1,142 @@
 /**
- * Models (issue 10) in the chat: the reasoning summary above an answer, token usage under it,
- * the context window's fill, where sending starts, and the reasoning effort control.
+ * Models (issue 10) in the chat: the reasoning summary in a collapsed "Thinking" section above
+ * an answer, token usage under it, how much of the context window the conversation fills, the
+ * line where sending starts when older turns no longer fit, and the reasoning effort control for
+ * models that take one. Model output is untrusted: the summary goes in as text, never markup.
  */
-import type { ModelsHostMessage, ReasoningEffortValue } from '../src/common/protocol';
-import type { MessageList } from './messageList';
+import type { ChatMessageView, ModelsHostMessage, ModelStateView, ReasoningEffortValue, UsageView } from '../src/common/protocol';
+import { element } from './dom';
+
+const numbers = new Intl.NumberFormat('en-US');
 
 export class ModelsUi {
+  /** Context fill and reasoning effort, for the top bar. */
+  readonly toolbar: HTMLElement;
+  private readonly fill: HTMLElement;
+  private readonly effortLabel: HTMLElement;
+  private readonly effort: HTMLSelectElement;
+  private readonly reasoning = new Map<string, { details: HTMLDetailsElement; label: HTMLElement; body: HTMLElement; text: string }>();
+  private marker: HTMLElement | undefined;
+  private startsAt: string | undefined;
+
   constructor(
-    private readonly messages: MessageList,
+    private readonly messageElement: (messageId: string) => HTMLElement | undefined,
     private readonly setEffort: (effort: ReasoningEffortValue | 'default') => void,
-  ) {}
+  ) {
+    this.fill = element('div', { className: 'context-fill', attributes: { id: 'context-fill', role: 'status' } });
+    this.fill.hidden = true;
+    this.effort = element('select', { className: 'effort-select', attributes: { id: 'reasoning-effort', title: 'How hard the model thinks before answering' } });
+    this.effortLabel = element('label', { className: 'effort', attributes: { for: 'reasoning-effort' } }, element('span', { text: 'Effort' }), this.effort);
+    this.effortLabel.hidden = true;
+    this.effort.addEventListener('change', () => this.setEffort(this.effort.value as ReasoningEffortValue | 'default'));
+    this.toolbar = element('div', { className: 'model-toolbar' }, this.fill, this.effortLabel);
+  }
 
   handle(message: ModelsHostMessage): void {
-    void this.messages;
-    void this.setEffort;
-    void message;
+    switch (message.type) {
+      case 'reasoningDelta':
+        this.appendReasoning(message.messageId, message.text);
+        return;
+      case 'usage':
+        this.showUsage(message.messageId, message.usage);
+        return;
+      case 'sendingStartsAt':
+        this.startsAt = message.messageId;
+        this.placeMarker();
+        return;
+      case 'modelState':
+        this.showModelState(message.state);
+        return;
+    }
+  }
+
+  /** Messages (re)created from a snapshot or added: draw what they carry. */
+  restore(messages: readonly ChatMessageView[], replacedAll: boolean): void {
+    if (replacedAll) {
+      this.reasoning.clear();
+      this.marker = undefined;
+      this.fill.hidden = true;
+    }
+    for (const message of messages) {
+      if (message.reasoning) {
+        this.appendReasoning(message.id, message.reasoning);
+      }
+      if (message.usage) {
+        this.showUsage(message.id, message.usage);
+      }
+    }
+    this.placeMarker();
+  }
+
+  private appendReasoning(messageId: string, text: string): void {
+    const root = this.messageElement(messageId);
+    if (!root) {
+      return;
+    }
+    let section = this.reasoning.get(messageId);
+    if (!section || !section.details.isConnected) {
+      const label = element('span', { className: 'reasoning-label', text: 'Thinking' });
+      const body = element('div', { className: 'reasoning-body' });
+      // Collapsed: the answer is what the user came for; the thinking is there when wanted.
+      const details = element('details', { className: 'reasoning' }, element('summary', {}, label), body);
+      root.querySelector(':scope > .message-body')?.before(details);
+      section = { details, label, body, text: '' };
+      this.reasoning.set(messageId, section);
+    }
+    section.text += text;
+    section.body.textContent = section.text;
+    // The latest bold heading of the summary says what the model is thinking about now.
+    const headings = [...section.text.matchAll(/\*\*([^*\n]{1,80})\*\*/g)];
+    const latest = headings.at(-1)?.[1];
+    section.label.textContent = latest ? `Thinking: ${latest}` : 'Thinking';
+  }
+
+  private showUsage(messageId: string, usage: UsageView): void {
+    const root = this.messageElement(messageId);
+    if (!root) {
+      return;
+    }
+    root.querySelector(':scope > .usage')?.remove();
+    const parts = [`${numbers.format(usage.inputTokens)} in`, `${numbers.format(usage.outputTokens)} out`];
+    if (usage.reasoningTokens > 0) {
+      parts.push(`${numbers.format(usage.reasoningTokens)} reasoning`);
+    }
+    root.append(element('div', { className: 'usage', text: `Tokens: ${parts.join(' · ')}` }));
+    if (usage.contextWindow) {
+      const used = usage.inputTokens + usage.outputTokens;
+      const percent = Math.min(100, Math.round((used / usage.contextWindow) * 100));
+      this.fill.hidden = false;
+      this.fill.textContent = `Context ${percent}%`;
+      this.fill.title = `This conversation fills ${numbers.format(used)} of the model's ${numbers.format(usage.contextWindow)} tokens.`;
+      this.fill.setAttribute('aria-label', this.fill.title);
+      this.fill.style.setProperty('--fill', `${percent}%`);
+    }
+  }
+
+  private placeMarker(): void {
+    const target = this.startsAt ? this.messageElement(this.startsAt) : undefined;
+    if (!target) {
+      this.marker?.remove();
+      return;
+    }
+    this.marker ??= element('div', {
+      className: 'sending-starts',
+      attributes: { id: 'sending-starts', role: 'note' },
+      text: 'Messages above this line are not sent: they no longer fit the model’s context window.',
+    });
+    if (target.previousElementSibling !== this.marker) {
+      target.before(this.marker);
+    }
+  }
+
+  private showModelState(state: ModelStateView | undefined): void {
+    const efforts = state?.efforts ?? [];
+    this.effortLabel.hidden = efforts.length === 0;
+    const wanted = ['default', ...efforts];
+    if ([...this.effort.options].map((option) => option.value).join() !== wanted.join()) {
+      this.effort.replaceChildren(...wanted.map((value) => element('option', { text: value === 'default' ? 'Default' : value[0]!.toUpperCase() + value.slice(1), attributes: { value } })));
+    }
+    this.effort.value = state?.effort ?? 'default';
+    this.effortLabel.title = state ? `Reasoning effort for ${state.model}` : '';
   }
 }

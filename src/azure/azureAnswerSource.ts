@@ -2,7 +2,7 @@ import { AnswerError, type AnswerDetail, type AnswerSource } from '../chat/answe
 import type { ConnectionResult } from '../connection/connectionManager';
 import { answerReserve, firstTurnThatFits } from '../chat/contextBudget';
 import type { ChatTurn, StreamEnd } from './chatStream';
-import type { AzureModelClient } from './modelClient';
+import type { AzureModelClient, DeploymentInfo } from './modelClient';
 import type { ModelMessage } from './modelRequest';
 import { type CountTokens, loadTokenCounter } from './tokenCounter';
 
@@ -32,6 +32,29 @@ export class AzureAnswerSource implements AnswerSource {
       throw new AnswerError(connection.problem);
     }
     const { systemPrompt } = connection.connection.settings;
+    const assumedWindow = info?.profile.contextWindow;
+    try {
+      return await this.send(turns, info, systemPrompt, countTokens, signal, onText, onDetail);
+    } catch (error) {
+      // Azure named a smaller window than the model's family suggested (it answers
+      // context_length_exceeded before any text): trim to the window it named and ask once more.
+      const learned = await this.deps.client.deploymentInfo();
+      if (error instanceof AnswerError && learned && assumedWindow !== undefined && learned.profile.contextWindow < assumedWindow && !signal.aborted) {
+        return this.send(turns, learned, systemPrompt, countTokens, signal, onText, onDetail);
+      }
+      throw error;
+    }
+  }
+
+  private send(
+    turns: readonly ChatTurn[],
+    info: DeploymentInfo | undefined,
+    systemPrompt: string,
+    countTokens: CountTokens,
+    signal: AbortSignal,
+    onText: (text: string) => void,
+    onDetail: ((detail: AnswerDetail) => void) | undefined,
+  ): Promise<StreamEnd> {
     let firstTurn = 0;
     let maxOutputTokens: number | undefined;
     if (info) {

@@ -4,6 +4,7 @@ import type { CredentialSource } from '../auth/credential';
 import { SignInRequiredError } from '../auth/credential';
 import { redactSecrets } from '../logging/redact';
 import { StreamStalledError } from './chatStream';
+import { ResponseFailedError } from './responsesWire';
 import { failedResponseBody } from './responseBodies';
 import { requestedWaitMs } from './retryPolicy';
 
@@ -66,6 +67,13 @@ export function explainChatError(error: unknown, context: ErrorContext): Explain
       ),
     };
   }
+  if (error instanceof ResponseFailedError) {
+    return {
+      status: undefined,
+      tokenRejected: false,
+      problem: problem('Azure OpenAI could not finish the answer.', `${error.message} What arrived is kept; retry to ask again.`, ['retry', 'showLog']),
+    };
+  }
   if (error instanceof APIError && error.status !== undefined) {
     return { status: error.status, ...explainStatus(error, context, host) };
   }
@@ -126,7 +134,7 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
           ),
         };
       }
-      return { tokenRejected: false, problem: problem('Azure OpenAI rejected the request.', serviceMessage, ['retry', 'openSettings']) };
+      return { tokenRejected: false, problem: explainModelRefusal(code, serviceMessage, context) ?? problem('Azure OpenAI rejected the request.', serviceMessage, ['retry', 'openSettings']) };
     case 401:
       if (!usesToken) {
         return {
@@ -170,7 +178,9 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
         tokenRejected: false,
         problem: problem(
           `Nothing answers at ${host} for this deployment and API version (404).`,
-          `Check azureOpenAIChat.endpoint and azureOpenAIChat.apiVersion (now ${context.apiVersion}).`,
+          context.apiVersion === 'v1'
+            ? 'Check azureOpenAIChat.endpoint. A gateway that exposes only the older dated paths needs azureOpenAIChat.apiVersion set to a dated version such as 2024-10-21.'
+            : `Check azureOpenAIChat.endpoint and azureOpenAIChat.apiVersion (now ${context.apiVersion}; v1 is recommended).`,
           ['openSettings', 'retry'],
         ),
       };
@@ -196,6 +206,32 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
         ),
       };
   }
+}
+
+/** 400s about the model: a conversation too long for it, or an API version too old for it. */
+function explainModelRefusal(code: string | undefined, serviceMessage: string, context: ErrorContext): ProblemView | undefined {
+  if (code === 'context_length_exceeded' || /maximum context length|exceeds the context window/i.test(serviceMessage)) {
+    return problem(
+      "This conversation no longer fits the model's context window.",
+      `${serviceMessage} Start a new chat; the chat already sends only the newest turns that fit, so the last question alone is too long, or the model's window is smaller than expected.`,
+      ['newChat', 'retry'],
+    );
+  }
+  const needs = /enabled only for api[- ]versions? (\S+) and later/i.exec(serviceMessage)?.[1];
+  if (needs) {
+    const responses = /Responses API/i.test(serviceMessage);
+    return problem(
+      responses
+        ? `Deployment "${context.deployment}" answers only on the Responses API, which API version ${context.apiVersion} does not have.`
+        : `Deployment "${context.deployment}" needs a newer API version than ${context.apiVersion}.`,
+      `Azure said: "${serviceMessage}". Set azureOpenAIChat.apiVersion to v1 (recommended, serves every current model) or to ${needs} or later.`,
+      ['openSettings', 'retry'],
+    );
+  }
+  if (code === 'OperationNotSupported') {
+    return problem(`Deployment "${context.deployment}" cannot answer a chat.`, `Azure said: "${serviceMessage}"`, ['openSettings', 'showLog']);
+  }
+  return undefined;
 }
 
 function explainGateway(status: number, body: GatewayBody, context: ErrorContext, host: string): Omit<ExplainedError, 'status'> {

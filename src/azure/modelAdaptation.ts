@@ -66,15 +66,13 @@ export function adaptationFor(error: unknown, profile: ModelProfile, responsesOn
     }
     if (/^messages\[\d+\]\.role$/.test(parameter) || /^input\[\d+\]\.role$/.test(parameter)) {
       const refused = /does not support '(\w+)'/i.exec(message)?.[1];
-      if (refused === 'developer' && profile.instructionsRole === 'developer') {
-        return { instructionsRole: 'system' };
+      if (refused !== profile.instructionsRole || refused === 'user') {
+        return undefined;
       }
-      if (refused === 'system' && profile.instructionsRole === 'system') {
-        return { instructionsRole: 'developer' };
-      }
-      if (refused && profile.instructionsRole !== 'user') {
-        return { instructionsRole: 'user' };
-      }
+      // Try the other instructions role unless it was refused already, then user words.
+      const refusedRoles = [...(profile.refusedInstructionRoles ?? []), refused];
+      const other = refused === 'system' ? 'developer' : 'system';
+      return { instructionsRole: refusedRoles.includes(other) ? 'user' : other, refusedInstructionRoles: refusedRoles };
       return undefined;
     }
     if (parameter === 'reasoning_effort' || parameter === 'reasoning.effort') {

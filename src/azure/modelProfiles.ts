@@ -17,6 +17,8 @@ export interface ModelProfile {
   readonly chatCompletions: boolean;
   /** Role of the system prompt on chat completions (Responses takes it as `instructions`). */
   readonly instructionsRole: 'system' | 'developer' | 'user';
+  /** Instruction roles the service refused for this deployment. */
+  readonly refusedInstructionRoles?: readonly string[];
   readonly maxTokensParameter: 'max_completion_tokens' | 'max_tokens';
   /** False when only the default temperature is accepted. */
   readonly temperature: boolean;
@@ -36,6 +38,7 @@ export interface LearnedProfile {
   readonly api?: ModelApi;
   readonly chatCompletions?: boolean;
   readonly instructionsRole?: ModelProfile['instructionsRole'];
+  readonly refusedInstructionRoles?: readonly string[];
   readonly maxTokensParameter?: ModelProfile['maxTokensParameter'];
   readonly temperature?: boolean;
   readonly reasoningEfforts?: readonly ReasoningEffort[];

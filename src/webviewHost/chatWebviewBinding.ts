@@ -213,7 +213,9 @@ export class ChatWebviewBinding extends Disposable {
     const { session } = this.deps;
     this.post({ type: 'snapshot', messages: session.snapshot(), connection: this.lastConnection, busy: session.busy });
     const startsAt = session.sendingStartsAt;
-    this.post(startsAt ? { type: 'sendingStartsAt', messageId: startsAt } : { type: 'sendingStartsAt' });
+    if (startsAt) {
+      this.post({ type: 'sendingStartsAt', messageId: startsAt });
+    }
     void this.sendModelState();
     const connection = await this.deps.connection();
     if (connection !== this.lastConnection) {

@@ -7,7 +7,7 @@
 // consumer's requests go through without a dialog, exactly as they would for a user's extension.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { chatApi, connectionWhere } from './chatExtension';
+import { chatApi, connectionWhere, SettingsChanges, waitFor } from './chatExtension';
 import { standIn } from './standIn';
 
 const CONSUMER_ID = 'azure-openai-chat-tests.lm-consumer';
@@ -150,6 +150,45 @@ suite('Azure deployments as language models, used by another extension', () => {
     );
     assert.equal(tool.tool_call_id, call.callId);
     assert.equal(tool.content, '18 °C, sunny');
+  });
+
+  test('on a Responses-only deployment the same round trip goes over the Responses API', async () => {
+    const settings = new SettingsChanges();
+    await standIn.configure({ deployments: [standIn.deployment, 'gpt-5-codex'] });
+    try {
+      await settings.set({ deployment: 'gpt-5-codex' });
+      const codex = { ...selector, family: 'gpt-5-codex' };
+      await waitFor('the gpt-5-codex model', async () => ((await consumer.models(codex)).length > 0 ? true : undefined), 10_000, 200);
+      const args = '{"city":"Oslo"}';
+      await standIn.enqueue({ text: 'Looking. ', toolCalls: [{ name: 'get_weather', arguments: args }], toolArgumentsChunkSize: 4 }, { chunks: ['Cold ', 'in Oslo.'] });
+      const question = user('Weather in Oslo?');
+      const first = await consumer.ask({ selector: codex, messages: [question], tools: [weatherTool] });
+      assert.equal(first.error, undefined, JSON.stringify(first.error));
+      const call = first.parts.find((part) => part.toolCall)?.toolCall;
+      assert.ok(call, JSON.stringify(first.parts));
+      assert.deepEqual(call.input, { city: 'Oslo' });
+      const second = await consumer.ask({
+        selector: codex,
+        tools: [weatherTool],
+        messages: [question, { role: 'assistant', parts: [{ text: 'Looking. ' }, { toolCall: call }] }, { role: 'user', parts: [{ toolResult: { callId: call.callId, text: '-3 °C' } }] }],
+      });
+      assert.equal(second.error, undefined, JSON.stringify(second.error));
+      assert.equal(textOf(second), 'Cold in Oslo.');
+
+      const [firstRequest, secondRequest] = await standIn.requests({ count: 2 });
+      assert.match(firstRequest.path, /\/openai\/v1\/responses$/);
+      const input = (secondRequest.body as { input?: Array<Record<string, unknown>> }).input ?? [];
+      assert.deepEqual(
+        input.filter((item) => item.type === 'function_call' || item.type === 'function_call_output').map(({ type, call_id, name, arguments: a, output }) => ({ type, call_id, name, arguments: a, output })),
+        [
+          { type: 'function_call', call_id: call.callId, name: 'get_weather', arguments: args, output: undefined },
+          { type: 'function_call_output', call_id: call.callId, name: undefined, arguments: undefined, output: '-3 °C' },
+        ],
+      );
+    } finally {
+      await settings.restore();
+      await standIn.configure({ deployments: [standIn.deployment] });
+    }
   });
 
   test('an image goes to the deployment inline with the question', async () => {

@@ -20,6 +20,19 @@ import {
   resourceNotFound,
   type Usage,
 } from './azureResponses';
+import {
+  isDatedApiVersionBefore,
+  lookUpModel,
+  modelNeedsNewerApiVersion,
+  operationNotSupported,
+  promptTokens as countPromptTokens,
+  refuseChatBody,
+  refuseResponsesBody,
+  RESPONSES_MIN_API_VERSION,
+  responsesNeedNewerApiVersion,
+  type StandInModel,
+} from './modelRules';
+import { ResponsesFrames } from './responsesFrames';
 import { ResponseWriter } from './responseWriter';
 import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, type ScriptedToolCall, splitBySize, splitWords } from './scenario';
 import { DONE_FRAME, SseFrames } from './sseFrames';
@@ -37,8 +50,11 @@ export const DEFAULT_MODEL = 'gpt-4o-mini-2024-07-18';
 export interface StandInOptions {
   /** Default 0 (any free port). */
   port?: number;
-  /** Deployment names that exist (default ['gpt-4o-mini']). */
-  deployments?: string[];
+  /**
+   * Deployments that exist (default ['gpt-4o-mini']): a name serves `model`; an object names the
+   * model it serves (see modelRules.ts), and may shrink its context window for tests.
+   */
+  deployments?: DeploymentSpec[];
   /** The model version reported in completions (default gpt-4o-mini-2024-07-18). */
   model?: string;
   /** The accepted `api-key`; undefined refuses every api-key. */
@@ -68,6 +84,13 @@ export interface StandInOptions {
   onChunkWritten?: (index: number, text: string, timeMs: number) => void;
 }
 
+export type DeploymentSpec = string | { name: string; model: string; contextWindow?: number };
+
+interface ServedDeployment {
+  model: StandInModel;
+  contextWindow: number;
+}
+
 export interface RecordedRequest {
   method: string;
   /** Path without the query string. */
@@ -78,8 +101,12 @@ export interface RecordedRequest {
   /** The parsed JSON body, or undefined when it was empty or not JSON. */
   body: unknown;
   rawBody: string;
-  /** The deployment named in the path, when the path is a chat completions path. */
+  /** The deployment named in the path (dated chat completions) or as `model` in the body. */
   deployment?: string;
+  /** Which API the path is, when it is one. */
+  api?: 'chat' | 'responses';
+  /** True for the versionless /openai/v1/ paths. */
+  v1?: boolean;
   /** How the caller was authenticated, when it was. */
   auth?: 'apiKey' | 'bearer' | 'apim';
   token?: StandInJwtPayload;
@@ -92,7 +119,7 @@ export interface RecordedRequest {
 }
 
 interface ResolvedOptions extends AuthOptions {
-  deployments: string[];
+  deployments: DeploymentSpec[];
   model: string;
   deniedObjectIds: string[];
   permissionDeniedStatus: 401 | 403;
@@ -102,6 +129,11 @@ interface ResolvedOptions extends AuthOptions {
 }
 
 const CHAT_COMPLETIONS_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions\/?$/;
+const DATED_RESPONSES_PATH = /^\/openai\/responses\/?$/;
+const V1_CHAT_COMPLETIONS_PATH = /^\/openai\/v1\/chat\/completions\/?$/;
+const V1_RESPONSES_PATH = /^\/openai\/v1\/responses\/?$/;
+/** The v1 API takes no dated version; `preview` and `latest` opt into preview features. */
+const V1_API_VERSIONS = new Set(['preview', 'latest']);
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 export class AzureOpenAIStandIn {
@@ -155,7 +187,16 @@ export class AzureOpenAIStandIn {
   }
 
   get deployments(): readonly string[] {
-    return this.options.deployments;
+    return this.options.deployments.map((spec) => (typeof spec === 'string' ? spec : spec.name));
+  }
+
+  private served(name: string): ServedDeployment | undefined {
+    const spec = this.options.deployments.find((candidate) => (typeof candidate === 'string' ? candidate : candidate.name) === name);
+    if (spec === undefined) {
+      return undefined;
+    }
+    const model = lookUpModel(typeof spec === 'string' ? this.options.model : spec.model);
+    return { model, contextWindow: (typeof spec === 'string' ? undefined : spec.contextWindow) ?? model.contextWindow };
   }
 
   /** Queues the behaviour of the next chat completion that passes auth and routing (FIFO). */
@@ -208,25 +249,54 @@ export class AzureOpenAIStandIn {
     res.setHeader('x-ms-region', 'Stand-in Local');
     res.setHeader('x-content-type-options', 'nosniff');
 
-    const auth = authenticate(this.options, req.headers as Record<string, string | undefined>, record.query);
+    const v1 = V1_CHAT_COMPLETIONS_PATH.test(url.pathname) || V1_RESPONSES_PATH.test(url.pathname);
+    const auth = authenticate(this.options, req.headers as Record<string, string | undefined>, record.query, v1);
     if (!auth.ok) {return sendJson(res, auth.reply);}
     record.auth = auth.kind;
     record.token = auth.token;
     if (auth.token) {this.tokensAccepted++;}
 
-    const match = CHAT_COMPLETIONS_PATH.exec(url.pathname);
-    if (!match || req.method !== 'POST') {return sendJson(res, resourceNotFound());}
+    const datedChat = CHAT_COMPLETIONS_PATH.exec(url.pathname);
+    const api = datedChat || V1_CHAT_COMPLETIONS_PATH.test(url.pathname) ? 'chat' : DATED_RESPONSES_PATH.test(url.pathname) || v1 ? 'responses' : undefined;
+    if (!api || req.method !== 'POST') {return sendJson(res, resourceNotFound());}
+    record.api = api;
+    record.v1 = v1;
     const apiVersion = record.query['api-version'];
-    if (!apiVersion || !this.servesApiVersion(apiVersion)) {return sendJson(res, resourceNotFound());}
+    if (v1 ? apiVersion !== undefined && !V1_API_VERSIONS.has(apiVersion) : !apiVersion || !this.servesApiVersion(apiVersion)) {return sendJson(res, resourceNotFound());}
     if (auth.kind === 'bearer' && auth.token?.oid && this.options.deniedObjectIds.includes(auth.token.oid)) {
       return sendJson(res, permissionDenied(auth.token.oid, this.options.permissionDeniedStatus));
     }
-    const deployment = decodeURIComponent(match[1]);
+    if (!datedChat && record.body === undefined) {return sendJson(res, invalidRequest('We could not parse the JSON body of your request.', null, null));}
+    // Dated chat completions name the deployment in the path; every other route as `model`.
+    const named = datedChat ? decodeURIComponent(datedChat[1]) : (record.body as { model?: unknown }).model;
+    if (typeof named !== 'string' || !named) {return sendJson(res, invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'));}
+    const deployment = named;
     record.deployment = deployment;
-    if (!this.options.deployments.includes(deployment)) {return sendJson(res, deploymentNotFound());}
+    const served = this.served(deployment);
+    if (!served) {return sendJson(res, deploymentNotFound());}
     if (record.body === undefined) {return sendJson(res, invalidRequest('We could not parse the JSON body of your request.', null, null));}
+    const { model } = served;
+    const dated = v1 ? undefined : apiVersion;
+
+    if (api === 'responses') {
+      if (dated && isDatedApiVersionBefore(dated, RESPONSES_MIN_API_VERSION)) {return sendJson(res, responsesNeedNewerApiVersion());}
+      const body = record.body as ResponsesRequestBody;
+      const input = readResponsesInput(body.input);
+      if (input.length === 0) {return sendJson(res, invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter'));}
+      const instructions = typeof body.instructions === 'string' ? body.instructions : '';
+      const refusal = refuseResponsesBody(model, body, input, instructions, served.contextWindow);
+      if (refusal) {return sendJson(res, refusal);}
+      const scenario = this.queue.shift() ?? this.defaultScenario;
+      await this.answerResponses(res, scenario, deployment, served, body, input, instructions);
+      return;
+    }
+
+    if (dated && model.minApiVersion && isDatedApiVersionBefore(dated, model.minApiVersion)) {return sendJson(res, modelNeedsNewerApiVersion(model));}
+    if (!model.chatCompletions) {return sendJson(res, operationNotSupported('chatCompletion', model));}
     const messages = readMessages(record.body);
     if (messages.length === 0) {return sendJson(res, invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter'));}
+    const refusal = refuseChatBody(model, record.body as Parameters<typeof refuseChatBody>[1], messages, served.contextWindow);
+    if (refusal) {return sendJson(res, refusal);}
 
     const orphan = orphanToolMessage(record.body);
     if (orphan !== undefined) {
@@ -234,10 +304,10 @@ export class AzureOpenAIStandIn {
     }
 
     const scenario = this.queue.shift() ?? this.defaultScenario;
-    await this.answer(res, scenario, deployment, apiVersion, record.body as ChatRequestBody);
+    await this.answer(res, scenario, deployment, apiVersion ?? 'v1', record.body as ChatRequestBody, served);
   }
 
-  private async answer(res: ServerResponse, scenario: Scenario, deployment: string, apiVersion: string, body: ChatRequestBody): Promise<void> {
+  private async answer(res: ServerResponse, scenario: Scenario, deployment: string, apiVersion: string, body: ChatRequestBody, served: ServedDeployment): Promise<void> {
     const writer = new ResponseWriter(res);
     if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) {return;}
     if (scenario.error) {return sendJson(res, scenario.error);}
@@ -252,17 +322,103 @@ export class AzureOpenAIStandIn {
     const identity: CompletionIdentity = {
       id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
       created: Math.floor(Date.now() / 1000),
-      model: this.options.model,
+      model: served.model.name,
       systemFingerprint: `fp_${randomBytes(5).toString('hex')}`,
     };
-    const promptTokens = approximateTokens(messages.map((m) => m.content).join(' '));
+    const promptTokens = countPromptTokens(messages);
+    const reasoningTokens = served.model.reasoning ? 64 : 0;
     res.setHeader('x-ratelimit-remaining-requests', '99');
     res.setHeader('x-ratelimit-remaining-tokens', '99000');
     if (body.stream === true) {
-      await this.stream(res, writer, scenario, planned, identity, promptTokens, body.stream_options?.include_usage === true);
+      await this.stream(res, writer, scenario, planned, identity, promptTokens, body.stream_options?.include_usage === true, reasoningTokens);
     } else {
       await this.respondWhole(res, writer, scenario, planned.chunks, identity, promptTokens);
     }
+  }
+
+  /** A Responses API answer, streamed as its documented event sequence (responsesFrames.ts). */
+  private async answerResponses(
+    res: ServerResponse,
+    scenario: Scenario,
+    deployment: string,
+    served: ServedDeployment,
+    body: ResponsesRequestBody,
+    input: ChatMessageLike[],
+    instructions: string,
+  ): Promise<void> {
+    const writer = new ResponseWriter(res);
+    if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) {return;}
+    if (scenario.error) {return sendJson(res, scenario.error);}
+    if (scenario.rateLimit) {
+      const { retryAfterSeconds, retryAfterMs } = scenario.rateLimit;
+      return sendJson(res, rateLimited('v1', retryAfterSeconds, retryAfterMs === null ? undefined : (retryAfterMs ?? retryAfterSeconds * 1000)));
+    }
+    if (scenario.promptContentFilter) {return sendJson(res, promptContentFiltered());}
+    if (body.stream !== true) {
+      return sendJson(res, invalidRequest('The stand-in serves the Responses API streamed only.', 'stream', null));
+    }
+    const messages: ChatMessageLike[] = instructions ? [{ role: 'system', content: instructions }, ...input] : input;
+    const planned = this.plan(scenario, messages, deployment);
+    const wantsSummary = served.model.reasoning && typeof body.reasoning?.summary === 'string';
+    const summary = wantsSummary ? (scenario.reasoning ?? defaultReasoningSummary(input)) : undefined;
+    const frames = new ResponsesFrames(served.model.name, {
+      instructions: instructions || null,
+      reasoning: body.reasoning ?? null,
+      max_output_tokens: body.max_output_tokens,
+      store: body.store !== false,
+    });
+    res.statusCode = 200;
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, must-revalidate');
+    res.setHeader('x-ratelimit-remaining-requests', '99');
+    res.setHeader('x-ratelimit-remaining-tokens', '99000');
+    res.socket?.setNoDelay(true);
+    res.flushHeaders();
+    if (!(await writer.write(frames.created()))) {return;}
+    const { chunks, delayMs } = planned;
+    if (summary !== undefined && summary !== '') {
+      if (!(await writer.write(frames.reasoningStart()))) {return;}
+      for (const piece of splitWords(summary)) {
+        if (delayMs > 0 && (!(await writer.flush()) || !(await writer.pause(delayMs)))) {return;}
+        if (!(await writer.write(frames.summaryDelta(piece)))) {return;}
+      }
+      if (!(await writer.write(frames.reasoningEnd(summary)))) {return;}
+    }
+    if (!(await writer.write(frames.messageStart()))) {return;}
+    const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
+    const count = stopAt === undefined ? chunks.length : Math.min(stopAt, chunks.length);
+    let sent = '';
+    for (let i = 0; i < count; i++) {
+      if (delayMs > 0 && i > 0) {
+        if (!(await writer.flush()) || !(await writer.pause(delayMs))) {return;}
+      }
+      if (!(await writer.write(frames.textDelta(chunks[i])))) {return;}
+      sent += chunks[i];
+      this.options.onChunkWritten?.(i, chunks[i], performance.timeOrigin + performance.now());
+    }
+    if (scenario.dropAfterChunks !== undefined) {return writer.drop();}
+    if (scenario.stallAfterChunks !== undefined) {
+      await writer.flush();
+      await writer.closed;
+      return;
+    }
+    if (scenario.omitDone) {return writer.end();}
+    if (delayMs > 0 && !(await writer.flush())) {return;}
+    const usage = {
+      input_tokens: countPromptTokens(input, instructions),
+      output_tokens: approximateTokens(sent) + (served.model.reasoning ? 64 : 0),
+      reasoning_tokens: served.model.reasoning ? 64 : 0,
+    };
+    const end =
+      scenario.contentFilterAfterChunks !== undefined
+        ? frames.incomplete(sent, summary, usage, 'content_filter')
+        : scenario.finishReason === 'length'
+          ? frames.incomplete(sent, summary, usage, 'max_output_tokens')
+          : frames.messageEnd(sent) +
+            (scenario.toolCalls ?? []).map((call) => frames.toolCall(frames.nextOutputIndex, call.id ?? `call_${randomBytes(12).toString('hex')}`, call.name, splitBySize(call.arguments, scenario.toolArgumentsChunkSize ?? 10))).join('') +
+            frames.completed(sent, summary, usage);
+    if (!(await writer.write(end))) {return;}
+    await writer.end();
   }
 
   private plan(scenario: Scenario, messages: ChatMessageLike[], deployment: string): { chunks: string[]; delayMs: number } {
@@ -284,6 +440,7 @@ export class AzureOpenAIStandIn {
     identity: CompletionIdentity,
     promptTokens: number,
     includeUsage: boolean,
+    reasoningTokens = 0,
   ): Promise<void> {
     const frames = new SseFrames(identity);
     res.statusCode = 200;
@@ -321,7 +478,7 @@ export class AzureOpenAIStandIn {
     if (!(await this.streamToolCalls(writer, frames, scenario, toolCalls, delayMs, startsWithToolCall))) {return;}
     const finishReason = toolCalls.length > 0 ? 'tool_calls' : (scenario.finishReason ?? 'stop');
     if (!(await writer.write(filtered ? frames.contentFiltered() : frames.finish(finishReason)))) {return;}
-    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent))))) {return;}
+    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent, reasoningTokens))))) {return;}
     if (!(await writer.write(DONE_FRAME))) {return;}
     await writer.end();
   }
@@ -405,9 +562,42 @@ interface ChatRequestBody {
   stream_options?: { include_usage?: unknown } | null;
 }
 
-function usage(promptTokens: number, completion: string): Usage {
-  const completionTokens = approximateTokens(completion);
-  return { completion_tokens: completionTokens, prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens };
+function usage(promptTokens: number, completion: string, reasoningTokens = 0): Usage {
+  const completionTokens = approximateTokens(completion) + reasoningTokens;
+  return {
+    completion_tokens: completionTokens,
+    prompt_tokens: promptTokens,
+    total_tokens: promptTokens + completionTokens,
+    ...(reasoningTokens ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+  };
+}
+
+interface ResponsesRequestBody {
+  model?: unknown;
+  input?: unknown;
+  instructions?: unknown;
+  stream?: unknown;
+  store?: unknown;
+  reasoning?: { effort?: unknown; summary?: unknown } | null;
+  max_output_tokens?: unknown;
+  temperature?: unknown;
+}
+
+/** Responses `input`: a string, or items (messages with text or content parts; tool items carry no words). */
+function readResponsesInput(input: unknown): ChatMessageLike[] {
+  if (typeof input === 'string') {
+    return input ? [{ role: 'user', content: input }] : [];
+  }
+  if (!Array.isArray(input)) {
+    return [];
+  }
+  return readMessages({ messages: input.filter((item: unknown) => typeof item === 'object' && item !== null && 'role' in item) });
+}
+
+/** What a reasoning model's summary says when the scenario does not script one. */
+function defaultReasoningSummary(input: ChatMessageLike[]): string {
+  const question = [...input].reverse().find((m) => m.role === 'user')?.content ?? '';
+  return `**Reading the question**\n\nThe user asks: "${question.slice(0, 60)}". I will answer directly and keep it short.`;
 }
 
 /** Index of a `tool` message whose tool_call_id no earlier assistant message called, as the service refuses it. */

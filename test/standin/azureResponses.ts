@@ -197,6 +197,7 @@ export interface Usage {
   completion_tokens: number;
   prompt_tokens: number;
   total_tokens: number;
+  completion_tokens_details?: { reasoning_tokens: number };
 }
 
 export function chatCompletion(

@@ -36,13 +36,17 @@ export interface Scenario {
   stallAfterChunks?: number;
   /** End the response normally after the last content chunk, without finish_reason and [DONE]. */
   omitDone?: boolean;
+  /** Responses API, reasoning models asked for a summary: the summary text ('' for none; default derived from the question). */
+  reasoning?: string;
   /** finish_reason of a complete answer (default "stop"). */
   finishReason?: 'stop' | 'length';
   /**
    * Tool calls the model makes after the answer text (which may be empty). Chat completions
    * streams each as `delta.tool_calls` pieces with its index (id, type and name in the first
    * piece, then the arguments in pieces of `toolArgumentsChunkSize` characters, default 10) and
-   * ends with finish_reason "tool_calls". `id` defaults to a generated `call_...`.
+   * ends with finish_reason "tool_calls"; Responses streams each as a `function_call` output item
+   * with `response.function_call_arguments.delta` events. `id` (the call id) defaults to a
+   * generated `call_...`.
    */
   toolCalls?: ScriptedToolCall[];
   toolArgumentsChunkSize?: number;

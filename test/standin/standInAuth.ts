@@ -40,13 +40,18 @@ export type AuthResult =
 
 type Headers = Record<string, string | undefined>;
 
-export function authenticate(options: AuthOptions, headers: Headers, query: Record<string, string>): AuthResult {
-  return options.apim ? authenticateApim(options.apim, headers, query) : authenticateResource(options, headers);
+export function authenticate(options: AuthOptions, headers: Headers, query: Record<string, string>, v1 = false): AuthResult {
+  return options.apim ? authenticateApim(options.apim, headers, query) : authenticateResource(options, headers, v1);
 }
 
-/** Azure OpenAI itself: an api-key, else an Entra ID bearer token for its audience. */
-function authenticateResource(options: AuthOptions, headers: Headers): AuthResult {
-  const apiKey = headers['api-key'];
+/**
+ * Azure OpenAI itself: an api-key, else an Entra ID bearer token for its audience. On the v1 API
+ * the key may also come as `Authorization: Bearer <key>`, which is how the OpenAI client sends
+ * the key Azure's v1 documentation gives it.
+ */
+function authenticateResource(options: AuthOptions, headers: Headers, v1: boolean): AuthResult {
+  const keyAsBearer = v1 ? bearerToken(headers) : undefined;
+  const apiKey = headers['api-key'] ?? (keyAsBearer !== undefined && !tryDecodeJwtPayload(keyAsBearer) ? keyAsBearer : undefined);
   if (apiKey !== undefined) {
     const accepted = options.acceptAnyApiKey ? apiKey.length > 0 : options.apiKey !== undefined && apiKey === options.apiKey;
     return accepted ? { ok: true, kind: 'apiKey' } : { ok: false, reply: invalidApiKey() };

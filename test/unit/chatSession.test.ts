@@ -16,7 +16,8 @@ class ScriptedSource implements AnswerSource {
   readonly requests: ChatTurn[][] = [];
   constructor(private readonly steps: Step[]) {}
   streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void): Promise<StreamEnd> {
-    this.requests.push([...turns]);
+    // What reaches the model: role and text (the ids only tell the chat where sending started).
+    this.requests.push(turns.map(({ role, content }) => ({ role, content })));
     const step = this.steps.shift();
     assert.ok(step, 'unexpected request');
     return step(turns, signal, onText);

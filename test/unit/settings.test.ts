@@ -40,6 +40,7 @@ describe('settings validation', () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ deployment: '' }, /Choose which deployment/],
       [{ apiVersion: 'latest' }, /"latest" is not an Azure OpenAI API version/],
+      [{ apiVersion: 'v2' }, /"v2" is not an Azure OpenAI API version/],
       [{ tokenScope: 'https://cognitiveservices.azure.com' }, /is not a token scope/],
       [{ tenantId: 'not a tenant' }, /is not a tenant/],
       [{ auth: 'password' }, /"password" is not a sign-in method/],
@@ -54,7 +55,8 @@ describe('settings validation', () => {
   test('valid settings get defaults for everything optional', () => {
     const result = validateSettings(base);
     assert.ok(result.ok);
-    assert.equal(result.settings.apiVersion, '2024-10-21');
+    // v1 is the default: a user who never set apiVersion gets the versionless API.
+    assert.equal(result.settings.apiVersion, 'v1');
     assert.equal(result.settings.authMode, 'auto');
     assert.equal(result.settings.tokenScope, 'https://cognitiveservices.azure.com/.default');
     assert.equal(result.settings.systemPrompt, 'You are a helpful assistant.');

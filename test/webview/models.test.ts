@@ -1,0 +1,113 @@
+/**
+ * Models in the chat webview, in real Chromium: the collapsed Thinking section above an answer
+ * (live, collapsible, text only), usage under an answer, the context fill, the line where
+ * sending starts, and the reasoning effort control (keyboard reachable, only for models that
+ * take an effort).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { ChatMessageView, HostToWebviewMessage } from '../../src/common/protocol';
+import { type ChatPage, ChatSession, launchBrowser, PageServer, snapshot } from './chatPage';
+
+let browser: Browser;
+let server: PageServer;
+let session: ChatSession;
+
+before(async () => {
+  server = await PageServer.start();
+  browser = await launchBrowser();
+  session = await ChatSession.start(browser, server);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function withPage(body: (chat: ChatPage) => Promise<void>): Promise<void> {
+  const chat = await session.open({});
+  try {
+    await body(chat);
+    assert.deepEqual(chat.errors, [], 'no uncaught errors in the webview');
+  } finally {
+    chat.close();
+  }
+}
+
+const user = (id: string, text: string): ChatMessageView => ({ id, role: 'user', text, status: 'done' });
+const streaming = (id: string): ChatMessageView => ({ id, role: 'assistant', text: '', status: 'streaming' });
+
+describe('models in the chat webview', () => {
+  test('the reasoning summary streams into a collapsed Thinking section above the answer, as text', async () => {
+    await withPage(async (chat) => {
+      await chat.sendHost(snapshot([]), { type: 'messageAdded', message: user('u1', 'Why?') }, { type: 'messageAdded', message: streaming('a1') });
+      const messages: HostToWebviewMessage[] = [
+        { type: 'reasoningDelta', messageId: 'a1', text: '**Weighing options**\n\nFirst <img src=x onerror=alert(1)> ' },
+        { type: 'reasoningDelta', messageId: 'a1', text: 'then decide.' },
+        { type: 'delta', messageId: 'a1', text: 'Because **it is**.' },
+        { type: 'usage', messageId: 'a1', usage: { inputTokens: 1200, outputTokens: 345, reasoningTokens: 64, contextWindow: 400_000 } },
+        { type: 'messageFinished', messageId: 'a1', status: 'done' },
+      ];
+      await chat.sendHost(...messages);
+      const answer = chat.page.locator('.message.assistant[data-id="a1"]');
+      const thinking = answer.locator('details.reasoning');
+      await thinking.waitFor();
+      assert.equal(await thinking.getAttribute('open'), null, 'collapsed');
+      assert.equal(await thinking.locator('summary').textContent(), 'Thinking: Weighing options');
+      assert.equal(await answer.locator('img').count(), 0, 'the summary is never markup');
+      assert.equal(await answer.evaluate((el) => el.firstElementChild?.className), 'reasoning', 'above the answer');
+      assert.doesNotMatch((await answer.locator('.message-body').textContent()) ?? '', /Weighing/);
+
+      // Keyboard: focus the summary and press Enter to expand, again to collapse.
+      await thinking.locator('summary').focus();
+      await chat.page.keyboard.press('Enter');
+      assert.notEqual(await thinking.getAttribute('open'), null);
+      assert.match((await thinking.locator('.reasoning-body').textContent()) ?? '', /First <img src=x onerror=alert\(1\)> then decide\./);
+      await chat.page.keyboard.press('Enter');
+      assert.equal(await thinking.getAttribute('open'), null);
+
+      assert.equal(await answer.locator('.usage').textContent(), 'Tokens: 1,200 in · 345 out · 64 reasoning');
+      assert.equal(await chat.page.locator('#context-fill').textContent(), 'Context 0%');
+      assert.match((await chat.page.locator('#context-fill').getAttribute('title')) ?? '', /1,545 of the model's 400,000 tokens/);
+    });
+  });
+
+  test('a snapshot restores thinking and usage; the line where sending starts sits before that message', async () => {
+    await withPage(async (chat) => {
+      await chat.sendHost(
+        snapshot([
+          user('u1', 'old question'),
+          { id: 'a1', role: 'assistant', text: 'old answer', status: 'done' },
+          user('u2', 'new question'),
+          { id: 'a2', role: 'assistant', text: 'new answer', status: 'done', reasoning: 'Thought about it.', usage: { inputTokens: 900, outputTokens: 100, reasoningTokens: 0, contextWindow: 2000 } },
+        ]),
+        { type: 'sendingStartsAt', messageId: 'u2' },
+      );
+      const marker = chat.page.locator('#sending-starts');
+      await marker.waitFor();
+      assert.equal(await marker.evaluate((el) => el.nextElementSibling?.getAttribute('data-id')), 'u2');
+      assert.match((await marker.textContent()) ?? '', /not sent/);
+      assert.equal(await chat.page.locator('[data-id="a2"] details.reasoning summary').textContent(), 'Thinking');
+      assert.equal(await chat.page.locator('#context-fill').textContent(), 'Context 50%');
+      await chat.sendHost({ type: 'sendingStartsAt' });
+      assert.equal(await marker.count(), 0);
+    });
+  });
+
+  test('the effort control shows only the efforts the model takes, and posts the choice', async () => {
+    await withPage(async (chat) => {
+      await chat.sendHost(snapshot([]), { type: 'modelState', state: { model: 'gpt-4o-mini', efforts: [] } });
+      assert.equal(await chat.page.locator('#reasoning-effort').isVisible(), false);
+      await chat.sendHost({ type: 'modelState', state: { model: 'gpt-5-codex', efforts: ['low', 'medium', 'high'], effort: 'medium' } });
+      const select = chat.page.locator('#reasoning-effort');
+      assert.equal(await select.isVisible(), true);
+      assert.deepEqual(await select.locator('option').allTextContents(), ['Default', 'Low', 'Medium', 'High']);
+      assert.equal(await select.inputValue(), 'medium');
+      await chat.clearPosted();
+      await select.selectOption('high');
+      assert.deepEqual(await chat.posted(), [{ type: 'setReasoningEffort', effort: 'high' }]);
+      assert.equal(await chat.page.getByLabel('Effort').count(), 1, 'labelled for screen readers');
+    });
+  });
+});
