@@ -93,6 +93,7 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
         models.push(describeChatModel(target, info.profile, true));
       }
     }
+    this.deps.log.debug(`Language models offered (${options.silent ? 'silent' : 'may prompt'}): ${models.map((m) => `${m.id} [${m.family}]`).join(', ') || 'none'}`);
     return models;
   }
 

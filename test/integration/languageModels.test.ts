@@ -71,6 +71,8 @@ suite('Azure deployments as language models, used by another extension', () => {
     const extension = vscode.extensions.getExtension<ConsumerApi>(CONSUMER_ID);
     assert.ok(extension, `${CONSUMER_ID} is not installed`);
     consumer = await extension.activate();
+    // The first request loads the SDK and gets a token; later ones show how answers stream.
+    await consumer.ask({ selector, messages: [user('Warm up')] });
   });
 
   setup(() => standIn.reset());
@@ -89,7 +91,7 @@ suite('Azure deployments as language models, used by another extension', () => {
 
   test('an answer streams to the other extension in pieces, in order, and the service gets the conversation', async () => {
     const chunks = ['Alpha', ' beta', ' gamma', ' delta', '.'];
-    await standIn.enqueue({ chunks, delayMs: 150 });
+    await standIn.enqueue({ chunks, delayMs: 200 });
     const result = await consumer.ask({
       selector,
       messages: [user('First question'), { role: 'assistant', parts: [{ text: 'First answer' }] }, user('Second question')],
@@ -97,7 +99,8 @@ suite('Azure deployments as language models, used by another extension', () => {
     assert.equal(result.error, undefined, JSON.stringify(result.error));
     assert.equal(textOf(result), chunks.join(''));
     assert.ok(result.parts.length >= 3, `the answer arrived in ${result.parts.length} part(s), not streamed`);
-    assert.ok(result.partTimes.at(-1)! - result.partTimes[0] >= 300, `parts arrived together: ${JSON.stringify(result.partTimes)}`);
+    // 800 ms from the first piece to the last at the service; allow a busy machine to bunch some.
+    assert.ok(result.partTimes.at(-1)! - result.partTimes[0] >= 400, `parts arrived together: ${JSON.stringify(result.partTimes)}`);
 
     const [request] = await standIn.requests({ count: 1 });
     assert.match(request.path, /\/chat\/completions$/);
@@ -154,7 +157,7 @@ suite('Azure deployments as language models, used by another extension', () => {
 
   test('on a Responses-only deployment the same round trip goes over the Responses API', async () => {
     const settings = new SettingsChanges();
-    await standIn.configure({ deployments: [standIn.deployment, 'gpt-5-codex'] });
+    await standIn.configure({ deployments: [standIn.deployment, { name: 'gpt-5-codex', model: 'gpt-5-codex' }] });
     try {
       await settings.set({ deployment: 'gpt-5-codex' });
       const codex = { ...selector, family: 'gpt-5-codex' };
