@@ -13,6 +13,8 @@ import { createChatStack, RecordingLogger, StandInMicrosoftSessions } from '../t
 
 export const benchApiKey = 'bench-key-0123456789abcdef0123456789';
 export const benchDeployment = DEFAULT_DEPLOYMENT;
+/** A Responses-only model (codex), for the throughput figure on the Responses API. */
+export const benchResponsesDeployment = 'gpt-5-codex';
 
 export type ChunkWrittenHook = (index: number, text: string, timeMs: number) => void;
 
@@ -27,6 +29,7 @@ export class BenchStandIn {
     const hook: { current?: ChunkWrittenHook } = {};
     const server = await AzureOpenAIStandIn.start({
       apiKey: benchApiKey,
+      deployments: [benchDeployment, { name: benchResponsesDeployment, model: 'gpt-5-codex-2025-09-15' }],
       onChunkWritten: (index, text, timeMs) => hook.current?.(index, text, timeMs),
     });
     return new BenchStandIn(server, hook);
@@ -46,11 +49,11 @@ export class BenchStandIn {
 }
 
 /** The chat stack as the extension composes it, signed in through the VS Code session stand-in. */
-export function createSignedInStack(standIn: BenchStandIn) {
+export function createSignedInStack(standIn: BenchStandIn, deployment: string = benchDeployment) {
   return createChatStack({
     settings: {
       endpoint: standIn.server.endpoint,
-      deployment: benchDeployment,
+      deployment,
       auth: 'entra',
       // Loopback http is accepted for tokens only when named here (src/auth/hostPolicy.ts).
       trustedHosts: ['127.0.0.1'],

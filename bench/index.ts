@@ -39,7 +39,7 @@ interface Figure {
 
 const figures: readonly Figure[] = [
   { title: '1. Added latency (stand-in write → painted in Chromium)', rows: ['1. added latency'], run: measureLatency },
-  { title: '2. Throughput (100k-character answer, raw SDK vs painted in Chromium)', rows: ['2. throughput'], run: measureThroughput },
+  { title: '2. Throughput (100k-character answer, raw SDK vs painted in Chromium; chat completions and Responses)', rows: ['2. throughput', '2. throughput (Responses)'], run: measureThroughput },
   { title: '2. Flat cost (render cost per chunk, last 10% vs first 10%)', rows: ['2. flat cost'], run: measureFlatCost },
   { title: '3. Long conversation (500 restored messages)', rows: ['3. 500 messages to first paint'], run: measureConversation },
   { title: '4. Activation and size', rows: ['4. activation and size'], run: measureStartup },

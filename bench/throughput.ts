@@ -11,13 +11,13 @@
  * the measured answer is its second, as in a panel that has answered before.
  * (The flat cost per chunk is renderCost.ts.)
  */
-import { AzureOpenAI } from 'openai';
+import { OpenAI } from 'openai';
 import type { HostToWebviewMessage } from '../src/common/protocol';
 import { toDisposable, type IDisposable } from '../src/common/dispose';
 import type { WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
 import type { BenchContext } from './context';
 import { markdownAnswer, meanChunkChars, tokenChunks } from './answers';
-import { benchApiKey, benchDeployment, bindWebview, createSignedInStack, lastMessageId } from './hostStack';
+import { benchApiKey, benchDeployment, benchResponsesDeployment, bindWebview, createSignedInStack, lastMessageId } from './hostStack';
 import { type FigureResult, verdict } from './report';
 import { epochNow, median, ms, ratio, round } from './stats';
 import { type MainThreadTime, mainThreadSpent } from './webviewBridge';
@@ -25,7 +25,9 @@ import { type MainThreadTime, mainThreadSpent } from './webviewBridge';
 const answerChars = 100_000;
 const repetitions = 9;
 const targetThroughputRatio = 1.2;
-const apiVersion = '2024-10-21';
+
+/** The two wire APIs the chat speaks; each is measured against the raw SDK reading the same stream. */
+type Wire = 'chat completions' | 'Responses';
 
 interface PipelineRun {
   /** Request sent → final paint on screen. */
@@ -54,29 +56,63 @@ interface PipelineRun {
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 export async function measureThroughput(ctx: BenchContext): Promise<FigureResult[]> {
+  return [...(await measureWire(ctx, 'chat completions')), ...(await measureWire(ctx, 'Responses'))];
+}
+
+/**
+ * The raw SDK's request is the one the extension sends for the deployment (v1, same body
+ * fields), so both read the same stream: for Responses that includes the reasoning summary
+ * events before the answer, which the raw reader skips and the extension shows.
+ */
+async function rawStream(raw: OpenAI, wire: Wire): Promise<string> {
+  let received = '';
+  if (wire === 'Responses') {
+    const stream = await raw.responses.create({
+      model: benchResponsesDeployment,
+      instructions: 'You are a helpful assistant.',
+      input: [{ role: 'user', content: 'Write a long answer.' }],
+      reasoning: { summary: 'auto' },
+      max_output_tokens: 32_768,
+      store: false,
+      stream: true,
+    });
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') {
+        received += event.delta;
+      }
+    }
+    return received;
+  }
+  const stream = await raw.chat.completions.create({
+    model: benchDeployment,
+    messages: [
+      { role: 'system', content: 'You are a helpful assistant.' },
+      { role: 'user', content: 'Write a long answer.' },
+    ],
+    max_completion_tokens: 16_384,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  for await (const chunk of stream) {
+    received += chunk.choices[0]?.delta?.content ?? '';
+  }
+  return received;
+}
+
+async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[]> {
   const text = markdownAnswer(answerChars);
   const chunks = tokenChunks(text);
+  const deployment = wire === 'Responses' ? benchResponsesDeployment : benchDeployment;
 
-  const raw = new AzureOpenAI({ endpoint: ctx.standIn.server.endpoint, apiKey: benchApiKey, apiVersion, deployment: benchDeployment });
-  const stack = createSignedInStack(ctx.standIn);
+  const raw = new OpenAI({ baseURL: `${ctx.standIn.server.endpoint}/openai/v1/`, apiKey: benchApiKey, maxRetries: 0 });
+  const stack = createSignedInStack(ctx.standIn, deployment);
 
   const rawCpu: number[] = [];
   const rawRun = async (): Promise<number> => {
     ctx.standIn.server.enqueue({ chunks });
     const cpuBefore = process.cpuUsage();
     const started = epochNow();
-    const stream = await raw.chat.completions.create({
-      model: benchDeployment,
-      messages: [
-        { role: 'system', content: 'You are a helpful assistant.' },
-        { role: 'user', content: 'Write a long answer.' },
-      ],
-      stream: true,
-    });
-    let received = '';
-    for await (const chunk of stream) {
-      received += chunk.choices[0]?.delta?.content ?? '';
-    }
+    const received = await rawStream(raw, wire);
     const elapsed = epochNow() - started;
     const cpu = process.cpuUsage(cpuBefore);
     rawCpu.push((cpu.user + cpu.system) / 1000);
@@ -89,7 +125,7 @@ export async function measureThroughput(ctx: BenchContext): Promise<FigureResult
   // The extension's host path alone: the same session and binding, posting to a surface that
   // serialises each message (as VS Code's IPC does) and drops it. Context for the figure: it
   // tells the host's own cost from the webview's.
-  const hostOnlyStack = createSignedInStack(ctx.standIn);
+  const hostOnlyStack = createSignedInStack(ctx.standIn, deployment);
   const serialisingSurface = new SerialisingSurface();
   const hostOnlyBinding = bindWebview(hostOnlyStack.session, serialisingSurface);
   serialisingSurface.ready();
@@ -210,7 +246,7 @@ export async function measureThroughput(ctx: BenchContext): Promise<FigureResult
     const paired = pipelines.map((p, i) => p.total / (raws[i] as number));
     const throughput = median(paired);
     const hostRatio = median(pipelines.map((p) => p.host)) / rawMedian;
-    ctx.log(`${chunks.length} chunks of ${meanChunkChars} chars on average (3-7), no delay; ${repetitions} rounds of the three paths in rotating order, after one warm-up each`);
+    ctx.log(`${wire}: ${chunks.length} chunks of ${meanChunkChars} chars on average (3-7), no delay; ${repetitions} rounds of the three paths in rotating order, after one warm-up each`);
     ctx.log(`raw openai SDK in node:       ${raws.map((v) => ms(v)).join(', ')}  median ${ms(rawMedian)}`);
     ctx.log(`extension → webview painted:  ${pipelines.map((p) => ms(p.total)).join(', ')}  median ${ms(pipelineMedian)}`);
     ctx.log(`paired ratios: ${paired.map(ratio).join(', ')}; ratio of medians ${ratio(pipelineMedian / rawMedian)}`);
@@ -237,7 +273,7 @@ export async function measureThroughput(ctx: BenchContext): Promise<FigureResult
     );
     return [
       {
-        figure: '2. throughput: painted ÷ raw SDK',
+        figure: wire === 'Responses' ? '2. throughput (Responses): painted ÷ raw SDK' : '2. throughput: painted ÷ raw SDK',
         measured: `${ratio(throughput)} (medians ${ms(pipelineMedian)} vs ${ms(rawMedian)})`,
         target: `≤ ${targetThroughputRatio}×`,
         verdict: verdict(throughput, targetThroughputRatio),

@@ -33,6 +33,7 @@ interface World {
   readonly standIns: StandIns;
   readonly timeoutMs: number;
   panel?: Frame;
+  sidebar?: Frame;
 }
 
 interface Step {
@@ -115,6 +116,7 @@ const STEPS: readonly Step[] = [
       const questions = await panel.locator('.message.user').allInnerTexts();
       await world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ }).click();
       const sidebar = await waitForChatFrame(world, panel);
+      world.sidebar = sidebar;
       await waitFor(async () => (await sidebar.locator('.message.user').count()) === questions.length, world.timeoutMs,
         async () => `the sidebar shows ${await sidebar.locator('.message.user').count()} of ${questions.length} questions`);
       assert(JSON.stringify(await sidebar.locator('.message.user').allInnerTexts()) === JSON.stringify(questions),
@@ -122,7 +124,98 @@ const STEPS: readonly Step[] = [
       await screenshot(world.page, '06-sidebar');
     },
   },
+  // Models (issue 10): one chat, three model generations, only the deployment changed.
+  {
+    name: 'the gpt-4o-mini answer came over v1 chat completions and shows its usage',
+    async run(world) {
+      const panel = required(world.panel);
+      const chat = world.standIns.aoai.requests.find((request) => request.status === 200 && request.deployment === 'gpt-4o-mini');
+      assert(chat?.path === '/openai/v1/chat/completions', `gpt-4o-mini was asked at ${chat?.path}`);
+      const usage = panel.locator('.message.assistant .usage').first();
+      await usage.waitFor({ timeout: world.timeoutMs });
+      assert(/^Tokens: [\d,]+ in · [\d,]+ out$/.test(await usage.innerText()), `usage reads: ${await usage.innerText()}`);
+      assert(!(await panel.locator('#reasoning-effort').isVisible()), 'gpt-4o-mini offers a reasoning effort');
+    },
+  },
+  ...['gpt-5-mini', 'gpt-5-codex'].map(
+    (deployment, index): Step => ({
+      name: `the same chat answers on ${deployment}: Thinking shows collapsed and opens, usage counts reasoning`,
+      async run(world) {
+        const panel = await useDeployment(world, deployment);
+        const answer = await ask(panel, `Which model answers? (${deployment})`);
+        await waitForStatus(answer, 'done', world.timeoutMs);
+        const request = world.standIns.aoai.requests.at(-1);
+        assert(request?.path === '/openai/v1/responses' && request.deployment === deployment, `asked ${request?.deployment} at ${request?.path}`);
+        const thinking = answer.locator('details.reasoning');
+        await thinking.waitFor({ timeout: world.timeoutMs });
+        assert((await thinking.getAttribute('open')) === null, 'the Thinking section is not collapsed');
+        await thinking.locator('summary').click();
+        await waitFor(async () => (await thinking.getAttribute('open')) !== null, world.timeoutMs, async () => 'Thinking did not open');
+        assert(/Reading the question/.test(await thinking.innerText()), `Thinking shows: ${await thinking.innerText()}`);
+        await screenshot(world.page, `${String(7 + index).padStart(2, '0')}-thinking-${deployment}`);
+        await thinking.locator('summary').click();
+        await waitFor(async () => (await thinking.getAttribute('open')) === null, world.timeoutMs, async () => 'Thinking did not collapse');
+        assert(!(await answer.locator('.message-body').innerText()).includes('Reading the question'), 'the summary leaked into the answer');
+        const usage = await answer.locator('.usage').innerText();
+        assert(/reasoning$/.test(usage), `usage reads: ${usage}`);
+        const effort = panel.locator('#reasoning-effort');
+        assert(await effort.isVisible(), `${deployment} offers no reasoning effort`);
+        await effort.selectOption('high');
+        const next = await ask(panel, 'Think hard about it.');
+        await waitForStatus(next, 'done', world.timeoutMs);
+        const body = world.standIns.aoai.requests.at(-1)?.body as { reasoning?: { effort?: string } } | undefined;
+        assert(body?.reasoning?.effort === 'high', `sent effort ${JSON.stringify(body?.reasoning)}`);
+      },
+    }),
+  ),
+  {
+    name: 'a conversation longer than the context window keeps answering, and shows where sending starts',
+    async run(world) {
+      const panel = await useDeployment(world, 'gpt-4o-mini-small');
+      await runCommandFromPalette(world, 'Azure OpenAI: New Chat');
+      await waitFor(async () => (await panel.locator('.message').count()) === 0, world.timeoutMs, async () => 'New chat left messages');
+      const paragraph = 'Azure OpenAI streams answers token by token into the chat in VS Code. '.repeat(12);
+      for (let i = 1; i <= 4; i++) {
+        const answer = await ask(panel, `Question ${i}: ${paragraph}`);
+        await waitForStatus(answer, 'done', world.timeoutMs);
+      }
+      const marker = panel.locator('#sending-starts');
+      await marker.waitFor({ timeout: world.timeoutMs });
+      const fill = await panel.locator('#context-fill').innerText();
+      assert(/^Context \d+%$/.test(fill), `context fill reads: ${fill}`);
+      await screenshot(world.page, '09-trimmed');
+    },
+  },
 ];
+
+/**
+ * Changes the deployment in the Settings editor, as a user would, and returns the sidebar chat
+ * (it stays in view while the Settings editor takes the editor area) once its header shows it.
+ */
+async function useDeployment(world: World, deployment: string): Promise<Frame> {
+  const { page } = world;
+  const chat = required(world.sidebar);
+  await runCommandFromPalette(world, 'Preferences: Open User Settings');
+  const editor = page.locator('.settings-editor');
+  await editor.waitFor({ timeout: world.timeoutMs });
+  await page.keyboard.type('azureOpenAIChat.deployment');
+  const input = editor.locator('.setting-item-contents input').first();
+  await input.waitFor({ timeout: world.timeoutMs });
+  await input.fill(deployment);
+  await input.press('Tab');
+  // VS Code 1.139 shows Settings as a modal editor: close it so the chat takes clicks again.
+  const modal = page.locator('.monaco-modal-editor-block');
+  await waitFor(async () => {
+    if ((await modal.count()) === 0 && (await editor.count()) === 0) {
+      return true;
+    }
+    await page.keyboard.press('Escape');
+    return false;
+  }, world.timeoutMs, async () => 'the Settings editor did not close');
+  const shown = chat.locator('#connection .connection-deployment');
+  await waitFor(async () => (await shown.innerText().catch(() => '')) === deployment, world.timeoutMs, async () => `the header shows ${await shown.innerText()}`);
+  return chat;
+}
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
@@ -133,6 +226,16 @@ async function main(): Promise<number> {
   fs.mkdirSync(artifacts, { recursive: true });
   const started = Date.now();
   const standIns = await startStandIns({ msAuthMode: 'signedOut' });
+  // Models: beside the default gpt-4o-mini, a gpt-5-mini, a gpt-5-codex, and a gpt-4o-mini whose
+  // context window is small enough for a short conversation to outgrow it.
+  standIns.aoai.configure({
+    deployments: [
+      standIns.deployment,
+      { name: 'gpt-5-mini', model: 'gpt-5-mini-2025-08-07' },
+      { name: 'gpt-5-codex', model: 'gpt-5-codex-2025-09-15' },
+      { name: 'gpt-4o-mini-small', model: 'gpt-4o-mini-2024-07-18', contextWindow: 1500 },
+    ],
+  });
   // Nothing but the Microsoft sign-in may yield a credential, so the chat starts signed out.
   standIns.managedIdentity.mode = 'unavailable';
   let server: VSCodeServer | undefined;

@@ -65,8 +65,11 @@ suite('Chat against the Azure OpenAI stand-in', () => {
     const [first, second] = await standIn.requests({ count: 2 });
     for (const request of [first, second]) {
       assert.equal(request.method, 'POST');
-      assert.equal(request.path, `/openai/deployments/${standIn.deployment}/chat/completions`);
-      assert.equal(request.query['api-version'], defaultApiVersion);
+      // The default apiVersion is v1: the versionless path, the deployment as `model` in the body.
+      assert.equal(defaultApiVersion, 'v1');
+      assert.equal(request.path, '/openai/v1/chat/completions');
+      assert.deepEqual(request.query, {});
+      assert.equal((request.body as { model?: string }).model, standIn.deployment);
       assert.equal(request.status, 200);
       assert.equal(request.closedEarly, false);
       assert.equal((request.body as ChatRequestBody).stream, true);
