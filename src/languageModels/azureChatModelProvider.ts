@@ -47,6 +47,7 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
   private readonly clients = new Map<string, DeploymentModelClient>();
   private readonly subscriptions: IDisposable[] = [];
   private lastView: string | undefined;
+  private lastRefusal: string | undefined;
 
   constructor(private readonly deps: AzureChatModelProviderDeps) {
     this.subscriptions.push(
@@ -73,9 +74,14 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
       result = await this.deps.connection.current();
     }
     if (!result.ok) {
-      this.deps.log.info(`Language models: none offered (${result.problem.title})`);
+      // VS Code asks often; say why once per reason.
+      if (result.problem.title !== this.lastRefusal) {
+        this.lastRefusal = result.problem.title;
+        this.deps.log.info(`Language models: none offered (${result.problem.title})`);
+      }
       return [];
     }
+    this.lastRefusal = undefined;
     const { settings } = result.connection;
     const targets = new Map<string, DeploymentTarget>([[targetKey(settings), { endpoint: settings.endpoint, deployment: settings.deployment }]]);
     for (const found of await this.discovered()) {
