@@ -198,11 +198,16 @@ async function useDeployment(world: World, deployment: string): Promise<Frame> {
   await runCommandFromPalette(world, 'Preferences: Open User Settings');
   const editor = page.locator('.settings-editor');
   await editor.waitFor({ timeout: world.timeoutMs });
+  // The editor keeps its last search: replace it.
+  await page.keyboard.press('Control+A');
   await page.keyboard.type('azureOpenAIChat.deployment');
+  await editor.getByText('1 Setting Found').waitFor({ timeout: world.timeoutMs });
   const input = editor.locator('.setting-item-contents input').first();
   await input.waitFor({ timeout: world.timeoutMs });
   await input.fill(deployment);
   await input.press('Tab');
+  await waitFor(async () => (await input.inputValue()) === deployment, world.timeoutMs, async () => `the setting reads ${await input.inputValue()}`);
+  await screenshot(page, `settings-${deployment}`);
   // VS Code 1.139 shows Settings as a modal editor: close it so the chat takes clicks again.
   const modal = page.locator('.monaco-modal-editor-block');
   await waitFor(async () => {
