@@ -17,6 +17,7 @@ import { ConversationDeployment } from './chat/deploymentChoice';
 import { registerDeploymentDiscovery } from './discovery/vscodeDiscovery';
 import { registerDiagnostics } from './diagnostics/vscodeDiagnostics';
 import { createModelFeature } from './models/modelFeature';
+import { countTokensWithChatTokenizer, registerLanguageModels } from './languageModels/registerLanguageModels';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     microsoft.onDidChangeSessions(() => connection.invalidate()),
   );
 
-  const { source, models } = createModelFeature({ globalState: context.globalState, connection, log, modelHint: discovery.modelHint });
+  const { source, models, createClient } = createModelFeature({ globalState: context.globalState, connection, log, modelHint: discovery.modelHint });
   const readiness = new WebviewReadiness();
   const fixDeps = { microsoft, secrets, connection, log };
   const runFix = createFixRunner(fixDeps);
@@ -82,6 +83,18 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     vscode.commands.registerCommand('azureOpenAIChat.setSubscriptionKey', () => secrets.promptAndStore(SecretName.apimSubscriptionKey)),
     vscode.commands.registerCommand('azureOpenAIChat.clearSubscriptionKey', () => secrets.clear(SecretName.apimSubscriptionKey)),
     vscode.commands.registerCommand('azureOpenAIChat.showLog', () => log.show()),
+  );
+
+  // The deployments as VS Code language models, on the chat's connection and model client.
+  context.subscriptions.push(
+    registerLanguageModels({
+      connection,
+      createModelClient: createClient,
+      countTokens: countTokensWithChatTokenizer,
+      listDeployments: async () => discovery.cache.known(),
+      signIn: () => signIn(fixDeps),
+      log,
+    }),
   );
 
   return createTestApi(context, {

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ModelProfile } from './modelProfiles';
-import type { ModelEventSink, ModelRequest, ReasoningEffort } from './modelRequest';
+import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
 
 /** What a wire reports back to the engine besides the events. */
@@ -51,7 +51,11 @@ function toChatMessages(request: ModelRequest, profile: ModelProfile): ChatCompl
         messages.push(profile.instructionsRole === 'user' ? { role: 'user', content: message.content } : { role: profile.instructionsRole, content: message.content });
         break;
       case 'user':
-        messages.push({ role: 'user', content: message.content });
+        messages.push(
+          message.images?.length
+            ? { role: 'user', content: [{ type: 'text', text: message.content }, ...message.images.map((image) => ({ type: 'image_url' as const, image_url: { url: imageDataUrl(image) } }))] }
+            : { role: 'user', content: message.content },
+        );
         break;
       case 'assistant':
         messages.push(

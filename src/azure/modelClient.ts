@@ -7,6 +7,7 @@ import type { Connection, ConnectionResult } from '../connection/connectionManag
 import { chatCompletionsBody, streamChatCompletions, type WireOutcome } from './chatCompletionsWire';
 import { type ClientExtras, createModelClient, type ModelClient } from './clientFactory';
 import { explainChatError } from './errorExplainer';
+import { failureKind } from './failureKind';
 import { adaptationFor, contextWindowFrom } from './modelAdaptation';
 import {
   type DeploymentMemory,
@@ -83,7 +84,7 @@ export class AzureModelClient {
   async stream(request: ModelRequest, signal: AbortSignal, onEvent: ModelEventSink): Promise<ModelStreamEnd> {
     const result = await this.deps.connection();
     if (!result.ok) {
-      throw new AnswerError(result.problem);
+      throw new AnswerError(result.problem, result.state === 'signedOut' ? 'noAccess' : 'other');
     }
     const { connection } = result;
     const { settings, credential } = connection;
@@ -161,7 +162,7 @@ export class AzureModelClient {
           }
         }
         const { problem } = explained;
-        throw new AnswerError({ ...problem, title: secrets.redact(problem.title), detail: secrets.redact(problem.detail) });
+        throw new AnswerError({ ...problem, title: secrets.redact(problem.title), detail: secrets.redact(problem.detail) }, failureKind(error));
       }
     }
   }

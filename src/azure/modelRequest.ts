@@ -29,10 +29,24 @@ export interface ToolCall {
 export type ModelMessage =
   /** Instructions (the system prompt). Sent in the role the model takes: system or developer. */
   | { readonly role: 'system'; readonly content: string }
-  | { readonly role: 'user'; readonly content: string }
+  /** `images` go with the text, for models that see (the language model API's image parts). */
+  | { readonly role: 'user'; readonly content: string; readonly images?: readonly ImageInput[] }
   | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
   /** The result of a tool call the model made earlier in the conversation. */
   | { readonly role: 'tool'; readonly callId: string; readonly content: string };
+
+/** An image sent inline with a user message. */
+export interface ImageInput {
+  /** image/png, image/jpeg, image/gif or image/webp. */
+  readonly mimeType: string;
+  /** The image's bytes, base64. */
+  readonly base64: string;
+}
+
+/** The inline form both APIs take for an image. */
+export function imageDataUrl(image: ImageInput): string {
+  return `data:${image.mimeType};base64,${image.base64}`;
+}
 
 export interface ToolDefinition {
   readonly name: string;

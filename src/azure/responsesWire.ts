@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem, ResponseUsage } from 'openai/resources/responses/responses';
 import type { WireOutcome } from './chatCompletionsWire';
 import type { ModelProfile } from './modelProfiles';
-import type { ModelEventSink, ModelRequest, ReasoningEffort, TokenUsage } from './modelRequest';
+import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort, type TokenUsage } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
 
 /** The service ended a Responses stream with `response.failed` or an `error` event. */
@@ -67,7 +67,11 @@ function toInputItems(request: ModelRequest): ResponseInputItem[] {
       case 'system':
         break; // sent as `instructions`
       case 'user':
-        items.push({ role: 'user', content: message.content });
+        items.push(
+          message.images?.length
+            ? { role: 'user', content: [{ type: 'input_text', text: message.content }, ...message.images.map((image) => ({ type: 'input_image' as const, image_url: imageDataUrl(image), detail: 'auto' as const }))] }
+            : { role: 'user', content: message.content },
+        );
         break;
       case 'assistant':
         if (message.content) {

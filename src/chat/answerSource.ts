@@ -1,5 +1,6 @@
 import type { ProblemView } from '../common/protocol';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
+import type { FailureKind } from '../azure/failureKind';
 import type { TokenUsage } from '../azure/modelRequest';
 
 /** What an answer reports besides its text; a source that has none never calls onDetail. */
@@ -25,7 +26,11 @@ export interface AnswerSource {
 
 /** A failed answer, already explained for the user. */
 export class AnswerError extends Error {
-  constructor(readonly problem: ProblemView) {
+  /** `kind` sorts the failure for callers that must (the language model API's error codes). */
+  constructor(
+    readonly problem: ProblemView,
+    readonly kind: FailureKind = 'other',
+  ) {
     super(problem.title);
     this.name = 'AnswerError';
   }

@@ -3,7 +3,7 @@ import type { ModelStateView, ReasoningEffortValue } from '../common/protocol';
 import { AzureAnswerSource } from '../azure/azureAnswerSource';
 import { AzureModelClient, type DeploymentInfo } from '../azure/modelClient';
 import type { DeploymentMemory, DeploymentRecord, ModelHint } from '../azure/modelProfiles';
-import type { ConnectionManager } from '../connection/connectionManager';
+import type { ConnectionManager, ConnectionResult } from '../connection/connectionManager';
 import type { Logger } from '../logging/logger';
 
 /** What the chat webview needs to show and change the model's options. */
@@ -27,13 +27,23 @@ const memoryKey = 'azureOpenAIChat.deployments';
  * Azure OpenAI), the chat's answer source over it, and the state the webview shows. What was
  * learned about each deployment, and the effort the user chose, survive restarts in globalState.
  */
-export function createModelFeature(deps: ModelFeatureDeps): { client: AzureModelClient; source: AzureAnswerSource; models: ModelStateProvider } {
+export function createModelFeature(deps: ModelFeatureDeps): {
+  client: AzureModelClient;
+  source: AzureAnswerSource;
+  models: ModelStateProvider;
+  /** Another client over another connection (e.g. another deployment), sharing what was learned. */
+  createClient: (connection: () => Promise<ConnectionResult>) => AzureModelClient;
+} {
+  const memory = globalStateMemory(deps.globalState);
+  const createClient = (connection: () => Promise<ConnectionResult>) =>
+    new AzureModelClient({ connection, log: deps.log, memory, ...(deps.modelHint ? { modelHint: deps.modelHint } : {}) });
   const connection = () => deps.connection.current();
-  const client = new AzureModelClient({ connection, log: deps.log, memory: globalStateMemory(deps.globalState), ...(deps.modelHint ? { modelHint: deps.modelHint } : {}) });
+  const client = createClient(connection);
   const source = new AzureAnswerSource({ client, connection });
   return {
     client,
     source,
+    createClient,
     models: {
       state: async () => toModelStateView(await client.deploymentInfo()),
       setEffort: (effort) => client.setReasoningEffort(effort),

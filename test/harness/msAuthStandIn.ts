@@ -1,33 +1,11 @@
-// Packages test/fixtures/ms-auth-standin as a VSIX (VS Code removes extension folders copied into
-// an extensions dir at startup; a VSIX installs properly). Cached by the content of the fixture.
+// Packages test/fixtures/ms-auth-standin as a VSIX (see fixtureVsix.ts).
 //   node out/test/harness/msAuthStandIn.js   prints the VSIX path (used by scripts/start.sh)
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { repoRoot, testDir } from './paths';
+import { fixtureDir, packageFixture } from './fixtureVsix';
 
-export const msAuthStandInDir = path.join(repoRoot, 'test', 'fixtures', 'ms-auth-standin');
+export const msAuthStandInDir = fixtureDir('ms-auth-standin');
 
 export function packageMsAuthStandIn(): string {
-  const files = ['package.json', 'extension.js', 'README.md'];
-  const hash = createHash('sha256');
-  for (const file of files) {
-    hash.update(fs.readFileSync(path.join(msAuthStandInDir, file)));
-  }
-  const vsix = path.join(testDir, `ms-auth-standin-${hash.digest('hex').slice(0, 12)}.vsix`);
-  if (fs.existsSync(vsix)) {
-    return vsix;
-  }
-  fs.mkdirSync(testDir, { recursive: true });
-  const vsce = require.resolve('@vscode/vsce/vsce', { paths: [repoRoot] });
-  // Flags instead of prompts: vsce asks about a missing repository and license otherwise.
-  execFileSync(
-    process.execPath,
-    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
-    { cwd: msAuthStandInDir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return vsix;
+  return packageFixture('ms-auth-standin');
 }
 
 if (require.main === module) {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, newPage } from './browser';
+import { packageFixture } from './fixtureVsix';
 import { packageMsAuthStandIn } from './msAuthStandIn';
 import { logsRoot, repoRoot } from './paths';
 import { startStandIns, type StandIns } from './standIns';
@@ -54,13 +55,14 @@ async function main(): Promise<number> {
     throw new Error(`${indexJs} is missing: build first (node esbuild.mjs)`);
   }
   const started = Date.now();
-  const vsix = packageMsAuthStandIn();
+  // The stand-in Microsoft sign-in, and another extension that uses our language models.
+  const vsixes = [packageMsAuthStandIn(), packageFixture('lm-consumer')];
   const standIns = await startStandIns();
   const browser = await launchChromium();
   const outcomes: Outcome[] = [];
   try {
     for (const suite of options.suites) {
-      outcomes.push(await runSuite(suite, options, standIns, browser, vsix, indexJs));
+      outcomes.push(await runSuite(suite, options, standIns, browser, vsixes, indexJs));
     }
   } finally {
     await browser.close();
@@ -80,7 +82,7 @@ async function runSuite(
   options: Options,
   standIns: StandIns,
   browser: Browser,
-  vsix: string,
+  vsixes: readonly string[],
   indexJs: string,
 ): Promise<Outcome> {
   const label = `integration-${suite.name}`;
@@ -94,7 +96,7 @@ async function runSuite(
       INTEGRATION_RESULT_FILE: resultFile,
       INTEGRATION_GREP: options.grep,
     }),
-    extensions: [vsix],
+    extensions: vsixes,
     workspaceTrust: suite.workspaceTrust,
   });
   const serverMs = Date.now() - serverStart;

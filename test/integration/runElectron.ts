@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
+import { packageFixture } from '../harness/fixtureVsix';
 import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
 import { startStandIns } from '../harness/standIns';
@@ -29,11 +30,11 @@ async function main(): Promise<number> {
     const profileArgs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
     const install = spawnSync(
       cli,
-      [...cliArgs.filter((a) => !/^--(user-data|extensions)-dir/.test(a)), ...profileArgs, '--install-extension', packageMsAuthStandIn()],
+      [...cliArgs.filter((a) => !/^--(user-data|extensions)-dir/.test(a)), ...profileArgs, '--install-extension', packageMsAuthStandIn(), '--install-extension', packageFixture('lm-consumer')],
       { encoding: 'utf8', stdio: 'inherit' },
     );
     if (install.status !== 0) {
-      throw new Error(`installing the stand-in Microsoft sign-in failed (exit ${install.status})`);
+      throw new Error(`installing the stand-in Microsoft sign-in and the language model consumer failed (exit ${install.status})`);
     }
     writeUserSettings(userDataDir, standIns.settings);
     const env = standIns.env({ INTEGRATION_SUITE: 'default', INTEGRATION_RESULT_FILE: resultFile });

@@ -34,7 +34,7 @@ import {
 } from './modelRules';
 import { ResponsesFrames } from './responsesFrames';
 import { ResponseWriter } from './responseWriter';
-import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, splitBySize, splitWords } from './scenario';
+import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, type ScriptedToolCall, splitBySize, splitWords } from './scenario';
 import { DONE_FRAME, SseFrames } from './sseFrames';
 import { type ApimOptions, authenticate, type AuthOptions } from './standInAuth';
 import type { StandInJwtPayload } from './tokens';
@@ -298,6 +298,11 @@ export class AzureOpenAIStandIn {
     const refusal = refuseChatBody(model, record.body as Parameters<typeof refuseChatBody>[1], messages, served.contextWindow);
     if (refusal) {return sendJson(res, refusal);}
 
+    const orphan = orphanToolMessage(record.body);
+    if (orphan !== undefined) {
+      return sendJson(res, invalidRequest("Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.", `messages.[${orphan}].role`, null));
+    }
+
     const scenario = this.queue.shift() ?? this.defaultScenario;
     await this.answer(res, scenario, deployment, apiVersion ?? 'v1', record.body as ChatRequestBody, served);
   }
@@ -410,7 +415,7 @@ export class AzureOpenAIStandIn {
         : scenario.finishReason === 'length'
           ? frames.incomplete(sent, summary, usage, 'max_output_tokens')
           : frames.messageEnd(sent) +
-            (scenario.toolCalls ?? []).map((call) => frames.toolCall(frames.nextOutputIndex, `call_${randomBytes(12).toString('hex')}`, call.name, splitBySize(call.arguments, 12))).join('') +
+            (scenario.toolCalls ?? []).map((call) => frames.toolCall(frames.nextOutputIndex, call.id ?? `call_${randomBytes(12).toString('hex')}`, call.name, splitBySize(call.arguments, scenario.toolArgumentsChunkSize ?? 10))).join('') +
             frames.completed(sent, summary, usage);
     if (!(await writer.write(end))) {return;}
     await writer.end();
@@ -420,6 +425,7 @@ export class AzureOpenAIStandIn {
     const chunkSize = scenario.chunkSize ?? this.options.chunkSize;
     const split = (text: string): string[] => (chunkSize ? splitBySize(text, chunkSize) : splitWords(text));
     if (scenario.chunks) {return { chunks: scenario.chunks, delayMs: scenario.delayMs ?? 0 };}
+    if (scenario.text === undefined && scenario.toolCalls?.length) {return { chunks: [], delayMs: scenario.delayMs ?? 0 };}
     if (scenario.text !== undefined) {return { chunks: split(scenario.text), delayMs: scenario.delayMs ?? 0 };}
     const planned = defaultAnswer(messages, deployment);
     if (chunkSize) {planned.chunks = split(planned.chunks.join(''));}
@@ -442,9 +448,11 @@ export class AzureOpenAIStandIn {
     res.setHeader('cache-control', 'no-cache, must-revalidate');
     res.socket?.setNoDelay(true);
     res.flushHeaders();
-    if (!(await writer.write(frames.promptFilter())) || !(await writer.write(frames.role()))) {return;}
-
     const { chunks, delayMs } = planned;
+    // An answer that starts with a tool call names the role in the call's first delta instead.
+    const startsWithToolCall = chunks.length === 0 && (scenario.toolCalls?.length ?? 0) > 0;
+    if (!(await writer.write(frames.promptFilter())) || (!startsWithToolCall && !(await writer.write(frames.role())))) {return;}
+
     const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
     const count = stopAt === undefined ? chunks.length : Math.min(stopAt, chunks.length);
     let sent = '';
@@ -465,18 +473,27 @@ export class AzureOpenAIStandIn {
     }
     if (scenario.omitDone) {return writer.end();}
     if (delayMs > 0 && !(await writer.flush())) {return;}
-    for (const [index, call] of (scenario.toolCalls ?? []).entries()) {
-      if (!(await writer.write(frames.toolCallStart(index, `call_${randomBytes(12).toString('hex')}`, call.name)))) {return;}
-      for (const piece of splitBySize(call.arguments, 12)) {
-        if (!(await writer.write(frames.toolCallArguments(index, piece)))) {return;}
-      }
-    }
     const filtered = scenario.contentFilterAfterChunks !== undefined;
-    const finishReason = scenario.toolCalls?.length ? 'tool_calls' : (scenario.finishReason ?? 'stop');
+    const toolCalls = filtered ? [] : (scenario.toolCalls ?? []);
+    if (!(await this.streamToolCalls(writer, frames, scenario, toolCalls, delayMs, startsWithToolCall))) {return;}
+    const finishReason = toolCalls.length > 0 ? 'tool_calls' : (scenario.finishReason ?? 'stop');
     if (!(await writer.write(filtered ? frames.contentFiltered() : frames.finish(finishReason)))) {return;}
     if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent, reasoningTokens))))) {return;}
     if (!(await writer.write(DONE_FRAME))) {return;}
     await writer.end();
+  }
+
+  /** The scenario's tool calls as `delta.tool_calls` pieces; false when the client left. */
+  private async streamToolCalls(writer: ResponseWriter, frames: SseFrames, scenario: Scenario, calls: ScriptedToolCall[], delayMs: number, first: boolean): Promise<boolean> {
+    const size = scenario.toolArgumentsChunkSize ?? 10;
+    for (const [index, call] of calls.entries()) {
+      if (!(await writer.write(frames.toolCallStart(index, call.id ?? `call_${randomBytes(12).toString('base64url')}`, call.name, first && index === 0)))) {return false;}
+      for (const piece of splitBySize(call.arguments, size)) {
+        if (delayMs > 0 && (!(await writer.flush()) || !(await writer.pause(delayMs)))) {return false;}
+        if (!(await writer.write(frames.toolCallArguments(index, piece)))) {return false;}
+      }
+    }
+    return true;
   }
 
   private async respondWhole(
@@ -581,6 +598,24 @@ function readResponsesInput(input: unknown): ChatMessageLike[] {
 function defaultReasoningSummary(input: ChatMessageLike[]): string {
   const question = [...input].reverse().find((m) => m.role === 'user')?.content ?? '';
   return `**Reading the question**\n\nThe user asks: "${question.slice(0, 60)}". I will answer directly and keep it short.`;
+}
+
+/** Index of a `tool` message whose tool_call_id no earlier assistant message called, as the service refuses it. */
+function orphanToolMessage(body: unknown): number | undefined {
+  const messages = (body as { messages?: unknown }).messages;
+  const called = new Set<string>();
+  for (const [index, message] of (Array.isArray(messages) ? messages : []).entries()) {
+    const { role, tool_calls: calls, tool_call_id: answers } = (message ?? {}) as { role?: unknown; tool_calls?: unknown; tool_call_id?: unknown };
+    if (role === 'assistant' && Array.isArray(calls)) {
+      for (const call of calls) {
+        called.add(String((call as { id?: unknown })?.id));
+      }
+    }
+    if (role === 'tool' && (typeof answers !== 'string' || !called.has(answers))) {
+      return index;
+    }
+  }
+  return undefined;
 }
 
 function firstDefined(...values: Array<number | undefined>): number | undefined {

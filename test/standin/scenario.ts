@@ -38,10 +38,25 @@ export interface Scenario {
   omitDone?: boolean;
   /** Responses API, reasoning models asked for a summary: the summary text ('' for none; default derived from the question). */
   reasoning?: string;
-  /** After the text, the model calls these tools (arguments streamed in pieces); the answer ends with finish_reason tool_calls. */
-  toolCalls?: Array<{ name: string; arguments: string }>;
   /** finish_reason of a complete answer (default "stop"). */
   finishReason?: 'stop' | 'length';
+  /**
+   * Tool calls the model makes after the answer text (which may be empty). Chat completions
+   * streams each as `delta.tool_calls` pieces with its index (id, type and name in the first
+   * piece, then the arguments in pieces of `toolArgumentsChunkSize` characters, default 10) and
+   * ends with finish_reason "tool_calls"; Responses streams each as a `function_call` output item
+   * with `response.function_call_arguments.delta` events. `id` (the call id) defaults to a
+   * generated `call_...`.
+   */
+  toolCalls?: ScriptedToolCall[];
+  toolArgumentsChunkSize?: number;
+}
+
+export interface ScriptedToolCall {
+  name: string;
+  /** JSON text, as the model writes it. */
+  arguments: string;
+  id?: string;
 }
 
 export interface ChatMessageLike {

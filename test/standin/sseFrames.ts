@@ -6,9 +6,10 @@
 //   1. a metadata chunk with empty `choices` and the prompt's `prompt_filter_results`
 //   2. a first content chunk with `delta: {content:"", refusal:null, role:"assistant"}`
 //   3. content chunks, each with the answer filter's `content_filter_results`
-//   4. a last chunk with an empty delta and `finish_reason`
-//   5. (with stream_options.include_usage) a chunk with empty `choices` and `usage`
-//   6. `data: [DONE]`
+//   4. (tool calls) `delta.tool_calls` pieces: index, id, type and name first, then argument pieces
+//   5. a last chunk with an empty delta and `finish_reason`
+//   6. (with stream_options.include_usage) a chunk with empty `choices` and `usage`
+//   7. `data: [DONE]`
 
 import {
   type CompletionIdentity,
@@ -50,13 +51,18 @@ export class SseFrames {
     return `${this.contentPrefix}${JSON.stringify(text)}},"finish_reason":null,"index":0,"logprobs":null}]${this.chunkSuffix}`;
   }
 
-  /** The first piece of a tool call names it; later pieces carry only argument text. */
-  toolCallStart(index: number, id: string, name: string): string {
-    return this.choiceFrame({ content_filter_results: {}, delta: { tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }] }, finish_reason: null });
+  /**
+   * The first piece of tool call `index`: its id, type and name, with empty arguments. When no
+   * text came before, the delta also carries the role and `content: null`, as Azure sends it.
+   */
+  toolCallStart(index: number, id: string, name: string, first: boolean): string {
+    const call = { index, id, type: 'function', function: { name, arguments: '' } };
+    return this.choiceFrame({ content_filter_results: {}, delta: first ? { role: 'assistant', content: null, tool_calls: [call] } : { tool_calls: [call] }, finish_reason: null });
   }
 
-  toolCallArguments(index: number, text: string): string {
-    return this.choiceFrame({ content_filter_results: {}, delta: { tool_calls: [{ index, function: { arguments: text } }] }, finish_reason: null });
+  /** A piece of the arguments of tool call `index` (only the index names which call it is). */
+  toolCallArguments(index: number, piece: string): string {
+    return this.choiceFrame({ content_filter_results: {}, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null });
   }
 
   finish(reason: 'stop' | 'length' | 'tool_calls'): string {

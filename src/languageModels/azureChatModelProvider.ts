@@ -1,0 +1,236 @@
+import * as vscode from 'vscode';
+import { AnswerError } from '../chat/answerSource';
+import type { ConnectionView } from '../common/protocol';
+import type { IDisposable } from '../common/dispose';
+import { canChat, type ChatModelDescription, type DeploymentTarget, describeChatModel, targetKey } from '../azure/chatModelCatalog';
+import type { ModelProfile } from '../azure/modelProfiles';
+import type { ModelEventSink, ModelRequest, ModelStreamEnd } from '../azure/modelRequest';
+import type { Connection, ConnectionResult } from '../connection/connectionManager';
+import { connectionForTarget } from '../connection/deploymentConnection';
+import { toLanguageModelError } from './languageModelErrors';
+import { parseToolInput, toModelMessages, toToolDefinitions } from './requestMessages';
+
+/** What the provider needs from the chat's Azure client: the same class serves both. */
+export interface DeploymentModelClient {
+  deploymentInfo(): Promise<{ readonly profile: ModelProfile } | undefined>;
+  stream(request: ModelRequest, signal: AbortSignal, onEvent: ModelEventSink): Promise<ModelStreamEnd>;
+}
+
+export interface AzureChatModelProviderDeps {
+  /** The chat's connection: settings, credential (resolved silently) and host policy. */
+  readonly connection: {
+    current(): Promise<ConnectionResult>;
+    readonly onDidChange: (listener: (view: ConnectionView) => void) => IDisposable;
+  };
+  /** A model client over the given connection; the chat's AzureModelClient, so auth, retries and the stall timer are one code path. */
+  readonly createModelClient: (connection: () => Promise<ConnectionResult>) => DeploymentModelClient;
+  /** Tokens in `text` for the model family, with the tokenizer the chat uses. */
+  readonly countTokens: (text: string, family: string) => number | Promise<number>;
+  /** Deployments discovery found. Must never prompt; without it only the configured deployment is offered. */
+  readonly listDeployments?: () => Promise<readonly DeploymentTarget[]>;
+  readonly onDidChangeDeployments?: (listener: () => void) => IDisposable;
+  /** Asks the user to sign in (only when VS Code says the user may be prompted). */
+  readonly signIn: () => Promise<void>;
+  readonly log: vscode.LogOutputChannel;
+}
+
+type AzureChatModel = vscode.LanguageModelChatInformation & ChatModelDescription;
+
+/**
+ * The user's Azure OpenAI deployments as VS Code language models. Requests go through the same
+ * client as the chat panel; this class only translates between VS Code's parts and the
+ * neutral ModelRequest/ModelEvent of src/azure/modelRequest.ts.
+ */
+export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<AzureChatModel>, vscode.Disposable {
+  private readonly changes = new vscode.EventEmitter<void>();
+  readonly onDidChangeLanguageModelChatInformation = this.changes.event;
+  private readonly clients = new Map<string, DeploymentModelClient>();
+  private readonly subscriptions: IDisposable[] = [];
+  private lastView: string | undefined;
+  private lastRefusal: string | undefined;
+
+  constructor(private readonly deps: AzureChatModelProviderDeps) {
+    this.subscriptions.push(
+      // Only a change VS Code can see (state, account, deployment): the manager also reports
+      // every re-check of a failed connection, and each report makes VS Code ask for models again.
+      deps.connection.onDidChange((view) => {
+        const key = JSON.stringify([view.state, view.label, view.deployment]);
+        if (key !== this.lastView) {
+          this.lastView = key;
+          this.clients.clear();
+          this.changes.fire();
+        }
+      }),
+    );
+    if (deps.onDidChangeDeployments) {
+      this.subscriptions.push(deps.onDidChangeDeployments(() => this.changes.fire()));
+    }
+  }
+
+  async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, _token: vscode.CancellationToken): Promise<AzureChatModel[]> {
+    let result = await this.deps.connection.current();
+    if (!result.ok && result.state === 'signedOut' && !options.silent) {
+      await this.deps.signIn();
+      result = await this.deps.connection.current();
+    }
+    if (!result.ok) {
+      // VS Code asks often; say why once per reason.
+      if (result.problem.title !== this.lastRefusal) {
+        this.lastRefusal = result.problem.title;
+        this.deps.log.info(`Language models: none offered (${result.problem.title})`);
+      }
+      return [];
+    }
+    this.lastRefusal = undefined;
+    const { settings } = result.connection;
+    const targets = new Map<string, DeploymentTarget>([[targetKey(settings), { endpoint: settings.endpoint, deployment: settings.deployment }]]);
+    for (const found of await this.discovered()) {
+      const key = targetKey(found);
+      // Discovery knows the model behind the configured deployment too.
+      targets.set(key, { ...targets.get(key), ...found });
+    }
+    const models: AzureChatModel[] = [];
+    for (const target of targets.values()) {
+      if (!canChat(target)) {
+        continue;
+      }
+      const info = await this.clientFor(target).deploymentInfo();
+      if (info) {
+        models.push(describeChatModel(target, info.profile, true));
+      }
+    }
+    this.deps.log.debug(`Language models offered (${options.silent ? 'silent' : 'may prompt'}): ${models.map((m) => `${m.id} [${m.family}]`).join(', ') || 'none'}`);
+    return models;
+  }
+
+  async provideLanguageModelChatResponse(
+    model: AzureChatModel,
+    messages: readonly vscode.LanguageModelChatRequestMessage[],
+    options: vscode.ProvideLanguageModelChatResponseOptions,
+    progress: vscode.Progress<vscode.LanguageModelResponsePart>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const tools = toToolDefinitions(options.tools);
+    const request: ModelRequest = {
+      messages: toModelMessages(messages),
+      ...(tools ? { tools, toolChoice: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' : 'auto' } : {}),
+      ...numberOption(options.modelOptions, 'temperature', 'temperature'),
+      ...numberOption(options.modelOptions, 'maxOutputTokens', 'maxOutputTokens'),
+      ...numberOption(options.modelOptions, 'max_tokens', 'maxOutputTokens'),
+    };
+    // Cancelling aborts the HTTP request (the model client closes it and ends with `stopped`).
+    const controller = new AbortController();
+    const cancellation = token.onCancellationRequested(() => controller.abort());
+    if (token.isCancellationRequested) {
+      controller.abort();
+    }
+    let end: ModelStreamEnd;
+    try {
+      end = await this.clientFor(model.target).stream(request, controller.signal, (event) => {
+        switch (event.type) {
+          case 'text':
+            progress.report(new vscode.LanguageModelTextPart(event.text));
+            break;
+          case 'toolCallEnd':
+            // VS Code takes a call whole, so its argument pieces are assembled by the client first.
+            progress.report(new vscode.LanguageModelToolCallPart(event.call.callId, event.call.name, toolInput(event.call.name, event.call.arguments)));
+            break;
+          default:
+          // Reasoning summaries are not answer text; usage and the call's pieces are reported whole above.
+        }
+      });
+    } catch (error) {
+      throw toLanguageModelError(error);
+    } finally {
+      cancellation.dispose();
+    }
+    switch (end.kind) {
+      case 'contentFiltered':
+        throw toLanguageModelError(
+          new AnswerError({ title: "Azure's content filter withheld the rest of the answer.", detail: 'What arrived is kept. Rephrase the request and send it again.', actions: [] }, 'blocked'),
+        );
+      case 'truncated':
+        throw new Error('The connection closed in the middle of the answer. What arrived is kept; send the request again.');
+      case 'stopped':
+      case 'finished':
+        return;
+    }
+  }
+
+  async provideTokenCount(model: AzureChatModel, text: string | vscode.LanguageModelChatRequestMessage, _token: vscode.CancellationToken): Promise<number> {
+    if (typeof text === 'string') {
+      return this.deps.countTokens(text, model.family);
+    }
+    let total = 0;
+    for (const message of toModelMessages([text])) {
+      const calls = message.role === 'assistant' ? (message.toolCalls ?? []).map((call) => `${call.name}${call.arguments}`).join('') : '';
+      const images = message.role === 'user' ? (message.images?.length ?? 0) : 0;
+      total += messageOverheadTokens + images * imageTokens + (await this.deps.countTokens(`${message.content}${calls}`, model.family));
+    }
+    return total;
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions.splice(0)) {
+      subscription.dispose();
+    }
+    this.changes.dispose();
+  }
+
+  /** One client per deployment, kept while the connection stays the same, so learned model profiles persist. */
+  private clientFor(target: DeploymentTarget): DeploymentModelClient {
+    const key = targetKey(target);
+    let client = this.clients.get(key);
+    if (!client) {
+      let derived: { readonly base: Connection; readonly result: ConnectionResult } | undefined;
+      client = this.deps.createModelClient(async () => {
+        const result = await this.deps.connection.current();
+        if (!result.ok) {
+          // Signed out or misconfigured since the model was listed: the same explanation as the chat's.
+          throw new AnswerError(result.problem, result.state === 'signedOut' ? 'noAccess' : 'other');
+        }
+        // The same object while the connection lasts, so the client keeps its SDK client.
+        if (derived?.base !== result.connection) {
+          derived = { base: result.connection, result: connectionForTarget(result.connection, target) };
+        }
+        return derived.result;
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  private async discovered(): Promise<readonly DeploymentTarget[]> {
+    if (!this.deps.listDeployments) {
+      return [];
+    }
+    try {
+      return await this.deps.listDeployments();
+    } catch (error) {
+      this.deps.log.warn(`Language models: discovered deployments unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+}
+
+/** Every chat message costs a few tokens of framing besides its text (3 for the gpt-4o family). */
+const messageOverheadTokens = 3;
+/** What a 1024 x 1024 image costs a gpt-4o-family model at detail "auto" (85 + 4 tiles x 170). */
+const imageTokens = 765;
+
+function toolInput(name: string, argumentsText: string): object {
+  try {
+    return parseToolInput(argumentsText);
+  } catch {
+    throw new Error(`The model called the tool "${name}" with arguments that are not JSON; ask again.`);
+  }
+}
+
+function numberOption<K extends 'temperature' | 'maxOutputTokens'>(
+  options: { readonly [name: string]: unknown } | undefined,
+  name: string,
+  key: K,
+): Partial<Record<K, number>> {
+  const value = options?.[name];
+  return typeof value === 'number' && Number.isFinite(value) ? ({ [key]: value } as Partial<Record<K, number>>) : {};
+}
