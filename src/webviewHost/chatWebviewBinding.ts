@@ -142,7 +142,8 @@ export class ChatWebviewBinding extends Disposable {
             session.retry(last.id);
           }
         } else if (message.action === 'newChat') {
-          void session.clear();
+          // A conversation too long for the model: start another one, keeping this one in the history.
+          this.handle({ type: 'newChat' });
         } else {
           this.answerAfterFix.fixStarted(message.action);
           this.deps.runFix(message.action);
