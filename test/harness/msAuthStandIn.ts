@@ -10,12 +10,16 @@ import { repoRoot, testDir } from './paths';
 export const msAuthStandInDir = path.join(repoRoot, 'test', 'fixtures', 'ms-auth-standin');
 
 export function packageMsAuthStandIn(): string {
-  const files = ['package.json', 'extension.js', 'README.md'];
+  return packageExtensionFolder(msAuthStandInDir, ['package.json', 'extension.js', 'README.md'], 'ms-auth-standin');
+}
+
+/** Packages a plain-JavaScript extension folder as `<testDir>/<name>-<hash of files>.vsix`, once. */
+export function packageExtensionFolder(dir: string, files: readonly string[], name: string): string {
   const hash = createHash('sha256');
   for (const file of files) {
-    hash.update(fs.readFileSync(path.join(msAuthStandInDir, file)));
+    hash.update(fs.readFileSync(path.join(dir, file)));
   }
-  const vsix = path.join(testDir, `ms-auth-standin-${hash.digest('hex').slice(0, 12)}.vsix`);
+  const vsix = path.join(testDir, `${name}-${hash.digest('hex').slice(0, 12)}.vsix`);
   if (fs.existsSync(vsix)) {
     return vsix;
   }
@@ -25,7 +29,7 @@ export function packageMsAuthStandIn(): string {
   execFileSync(
     process.execPath,
     [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
-    { cwd: msAuthStandInDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return vsix;
 }
