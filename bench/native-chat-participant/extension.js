@@ -6,6 +6,7 @@
 // `response.markdown()` per delta, as a chat extension does. The chat view needs a language model
 // to run any participant; the one registered here answers nothing.
 'use strict';
+const fs = require('fs');
 const vscode = require('vscode');
 const { AzureOpenAI } = require(process.env.AOAI_BENCH_OPENAI_MODULE || 'openai');
 
@@ -27,6 +28,34 @@ function activate(context) {
       });
     }),
   );
+  // Figure 6 runs this beside the raw SDK in the bench's own node: the same SDK consuming the same
+  // stream inside the extension host (its Node, its patched networking, its share of the CPU), so
+  // the bench can tell the extension host's own cost from ours. The time goes to a file.
+  context.subscriptions.push(
+    vscode.commands.registerCommand('aoaiBench.rawInExtensionHost', async () => {
+      const started = performance.now();
+      const stream = await standInClient().chat.completions.create({
+        model: process.env.AOAI_STANDIN_DEPLOYMENT,
+        messages: [{ role: 'user', content: 'Write a long answer.' }],
+        stream: true,
+      });
+      let received = 0;
+      for await (const chunk of stream) {
+        received += chunk.choices[0]?.delta?.content?.length ?? 0;
+      }
+      const elapsedMs = performance.now() - started;
+      fs.appendFileSync(process.env.AOAI_BENCH_RESULTS_FILE, `${JSON.stringify({ elapsedMs, received })}\n`);
+    }),
+  );
+}
+
+function standInClient() {
+  return new AzureOpenAI({
+    endpoint: process.env.AOAI_STANDIN_ENDPOINT,
+    apiKey: process.env.AOAI_STANDIN_API_KEY,
+    deployment: process.env.AOAI_STANDIN_DEPLOYMENT,
+    apiVersion: '2024-10-21',
+  });
 }
 
 function silentModels() {
@@ -51,12 +80,7 @@ function silentModels() {
 
 /** @type {vscode.ChatRequestHandler} */
 async function streamStandInAnswer(request, _context, response, token) {
-  const client = new AzureOpenAI({
-    endpoint: process.env.AOAI_STANDIN_ENDPOINT,
-    apiKey: process.env.AOAI_STANDIN_API_KEY,
-    deployment: process.env.AOAI_STANDIN_DEPLOYMENT,
-    apiVersion: '2024-10-21',
-  });
+  const client = standInClient();
   const controller = new AbortController();
   token.onCancellationRequested(() => controller.abort());
   const stream = await client.chat.completions.create(

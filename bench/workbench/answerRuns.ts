@@ -1,18 +1,19 @@
 /**
  * One 100k answer through each of the three paths figures 6 and 7 compare, all streaming the
  * same chunks from the same Azure OpenAI stand-in in the same run:
- *   raw       the `openai` SDK alone in this node process, request → last delta consumed;
+ *   raw       the `openai` SDK alone in a node process of its own (rawStreamWorker.ts), request →
+ *             last delta consumed;
  *   side bar  our chat in VS Code's side bar: Enter in its webview → the answer's end in the DOM,
  *             through the real extension host, VS Code's IPC and webview;
  *   native    VS Code's own chat view running the bench participant (bench/native-chat-participant):
  *             Enter in its input → the answer's end in the DOM.
  * "In the DOM" is the mutation that inserted the answer's last words (see answerProbe.ts).
  */
+import { fork } from 'node:child_process';
+import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { AzureOpenAI } from 'openai';
 import { STANDIN_API_KEY } from '../../test/harness/standIns';
 import { markdownAnswer, tokenChunks } from '../answers';
-import { epochNow } from '../stats';
 import { armProbe, collectProbe, type ProbeRecords } from './answerProbe';
 import type { WorkbenchSession } from './workbenchSession';
 
@@ -44,24 +45,26 @@ function watchStream(session: WorkbenchSession, chunkCount: number): StreamTimes
   return times;
 }
 
-export function createRawRun(session: WorkbenchSession, chunks: readonly string[]): () => Promise<number> {
+/** A warm node process that streams with the raw SDK on request; dispose() ends it. */
+export function createRawRun(session: WorkbenchSession, chunks: readonly string[]): { run: () => Promise<number>; dispose: () => void } {
   const { aoai, deployment } = session.standIns;
-  const client = new AzureOpenAI({ endpoint: aoai.endpoint, apiKey: STANDIN_API_KEY, apiVersion: '2024-10-21', deployment });
+  const worker = fork(path.join(__dirname, 'rawStreamWorker.js'), [], { stdio: 'inherit' });
   const expected = chunks.join('').length;
-  return async () => {
-    aoai.enqueue({ chunks: [...chunks] });
-    const started = epochNow();
-    const stream = await client.chat.completions.create({ model: deployment, messages: [{ role: 'user', content: 'Write a long answer.' }], stream: true });
-    let received = 0;
-    for await (const chunk of stream) {
-      received += chunk.choices[0]?.delta?.content?.length ?? 0;
-    }
-    const elapsed = epochNow() - started;
-    if (received !== expected) {
-      throw new Error(`the raw SDK received ${received} characters, expected ${expected}`);
-    }
-    return elapsed;
-  };
+  const run = () =>
+    new Promise<number>((resolve, reject) => {
+      aoai.enqueue({ chunks: [...chunks] });
+      worker.once('message', (reply: { elapsedMs?: number; received?: number; error?: string }) => {
+        if (reply.error !== undefined || reply.elapsedMs === undefined) {
+          reject(new Error(`the raw SDK failed: ${reply.error}`));
+        } else if (reply.received !== expected) {
+          reject(new Error(`the raw SDK received ${reply.received} characters, expected ${expected}`));
+        } else {
+          resolve(reply.elapsedMs);
+        }
+      });
+      worker.send({ endpoint: aoai.endpoint, apiKey: STANDIN_API_KEY, deployment });
+    });
+  return { run, dispose: () => worker.kill() };
 }
 
 export interface ChatRun {

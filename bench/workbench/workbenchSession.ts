@@ -8,6 +8,8 @@
  * One session serves both figures, so the side bar, VS Code's own chat view and the raw SDK take
  * turns in the same workbench, extension host and machine state.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium, newPage } from '../../test/harness/browser';
@@ -28,10 +30,14 @@ export class WorkbenchSession {
     private readonly browser: Browser,
     readonly page: Page,
     private readonly hook: { current?: ChunkWrittenHook },
+    /** Where the bench participant writes what it timed inside the extension host. */
+    private readonly resultsFile: string,
   ) {}
 
   static async start(repoRoot: string): Promise<WorkbenchSession> {
     const hook: { current?: ChunkWrittenHook } = {};
+    const resultsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-workbench-')), 'extension-host.jsonl');
+    fs.writeFileSync(resultsFile, '');
     const standIns = await startStandIns({
       msAuthMode: 'signedIn',
       aoai: { onChunkWritten: (index, text, timeMs) => hook.current?.(index, text, timeMs) },
@@ -47,7 +53,7 @@ export class WorkbenchSession {
           // off); on is also what users have by default, for both figures.
           'chat.disableAIFeatures': false,
         },
-        env: standIns.env({ AOAI_BENCH_OPENAI_MODULE: require.resolve('openai', { paths: [repoRoot] }) }),
+        env: standIns.env({ AOAI_BENCH_OPENAI_MODULE: require.resolve('openai', { paths: [repoRoot] }), AOAI_BENCH_RESULTS_FILE: resultsFile }),
         extensions: [packageMsAuthStandIn(), packageNativeParticipant(repoRoot)],
       });
       browser = await launchChromium();
@@ -57,7 +63,7 @@ export class WorkbenchSession {
       const payload = [['extensionDevelopmentPath', server.remoteUri(repoRoot)]] as const;
       await page.goto(server.workbenchUrl(path.join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic'), payload));
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      return new WorkbenchSession(standIns, server, browser, page, hook);
+      return new WorkbenchSession(standIns, server, browser, page, hook, resultsFile);
     } catch (error) {
       await browser?.close();
       await server?.stop();
@@ -100,6 +106,30 @@ export class WorkbenchSession {
     }
   }
 
+  /**
+   * The raw SDK consuming the next queued answer inside the extension host (the bench
+   * participant's command), timed there: request → last delta, in ms.
+   */
+  async rawInExtensionHost(expectedChars: number, timeoutMs = 120_000): Promise<number> {
+    const before = fs.readFileSync(this.resultsFile, 'utf8').length;
+    await this.runCommand("Stream the stand-in's answer with the raw SDK in the extension host");
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const line = fs.readFileSync(this.resultsFile, 'utf8').slice(before).split('\n')[0];
+      if (line) {
+        const { elapsedMs, received } = JSON.parse(line) as { elapsedMs: number; received: number };
+        if (received !== expectedChars) {
+          throw new Error(`the raw SDK in the extension host received ${received} characters, expected ${expectedChars}`);
+        }
+        return elapsedMs;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`the extension host did not report its raw stream within ${timeoutMs / 1000} s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async waitForFrame(hasIt: (frame: Frame) => Promise<number>, timeoutMs: number): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -124,5 +154,6 @@ export class WorkbenchSession {
     await this.browser.close().catch(() => undefined);
     await this.server.stop();
     await this.standIns.close();
+    fs.rmSync(path.dirname(this.resultsFile), { recursive: true, force: true });
   }
 }
