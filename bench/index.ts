@@ -49,7 +49,7 @@ const figures: readonly Figure[] = [
   { title: '5. Tokens (50 requests within a token lifetime)', rows: ['5. tokens'], run: measureTokens },
   // In the real workbench (VS Code 1.139's server and web workbench, offline).
   { title: '6. In the workbench (100k answer in the side bar vs raw SDK)', rows: ['6. workbench side bar'], run: measureSideBar },
-  { title: '7. VS Code chat view beside ours (100k answer)', rows: ['7. VS Code chat view'], run: measureNativeChat },
+  { title: '7. VS Code chat view beside ours (10k and 100k answers)', rows: ['7. VS Code chat view'], run: measureNativeChat },
 ];
 
 async function main(): Promise<number> {

@@ -73,6 +73,7 @@ const probeSource = (root: string, endMark: string) => `(() => {
   document.addEventListener('chat:painted', onPainted);
   window.__answerProbe = {
     records,
+    textLength: () => (document.querySelector(root) || document.body).textContent.length,
     stop: () => {
       observer.disconnect();
       cancelAnimationFrame(frameLoop);
@@ -91,6 +92,18 @@ export async function armProbe(frame: Frame, root: string, endMark: string): Pro
   await frame.evaluate(probeSource(root, endMark));
 }
 
+export class AnswerTimeout extends Error {
+  constructor(
+    readonly seconds: number,
+    /** Characters of text under the probe's root when time ran out. */
+    readonly charactersInDom: number,
+    /** What the probe recorded until then (frames included). */
+    readonly records: ProbeRecords,
+  ) {
+    super(`the answer's end was not in the DOM after ${seconds} s (${charactersInDom} characters there)`);
+  }
+}
+
 /** Waits (polling twice a second, cheap next to the work it waits for) until the end is on screen. */
 export async function collectProbe(frame: Frame, timeoutMs: number): Promise<ProbeRecords> {
   // Polled with evaluate: waitForFunction evaluates a string in the page, which our webview's CSP
@@ -98,7 +111,9 @@ export async function collectProbe(frame: Frame, timeoutMs: number): Promise<Pro
   const deadline = Date.now() + timeoutMs;
   while (!(await frame.evaluate('(window.__answerProbe?.records.paintedAt ?? 0) > 0'))) {
     if (Date.now() > deadline) {
-      throw new Error(`the answer's end was not in the DOM after ${timeoutMs / 1000} s`);
+      const characters = (await frame.evaluate('window.__answerProbe.textLength()')) as number;
+      const records = (await frame.evaluate('(() => { window.__answerProbe.stop(); return window.__answerProbe.records; })()')) as ProbeRecords;
+      throw new AnswerTimeout(timeoutMs / 1000, characters, records);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

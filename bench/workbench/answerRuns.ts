@@ -94,7 +94,7 @@ export async function sideBarRun(session: WorkbenchSession, frame: Frame, chunks
  * VS Code's chat view: a new chat session with the bench's silent model chosen and `@bench` in
  * the input (the participant's prepare command), then Enter.
  */
-export async function nativeRun(session: WorkbenchSession, chunks: readonly string[]): Promise<ChatRun> {
+export async function nativeRun(session: WorkbenchSession, chunks: readonly string[], timeoutMs: number): Promise<ChatRun> {
   const { page } = session;
   await session.runCommand('Prepare the native chat for the bench');
   const input = page.locator('.interactive-input-part .monaco-editor').first();
@@ -104,6 +104,6 @@ export async function nativeRun(session: WorkbenchSession, chunks: readonly stri
   session.standIns.aoai.enqueue({ chunks: [...chunks] });
   const stream = watchStream(session, chunks.length);
   await page.keyboard.press('Enter');
-  const probe = await collectProbe(page.mainFrame(), answerTimeoutMs);
+  const probe = await collectProbe(page.mainFrame(), timeoutMs);
   return { total: probe.endInDomAt - probe.enterAt, probe, stream };
 }

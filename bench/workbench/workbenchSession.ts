@@ -76,11 +76,17 @@ export class WorkbenchSession {
     this.hook.current = hook;
   }
 
-  /** Opens our chat in the side bar and waits until it is signed in. */
+  private sideBar: Frame | undefined;
+
+  /** Opens our chat in the side bar once (clicking its tab again would close it) and waits until it is signed in. */
   async openSideBarChat(timeoutMs = 60_000): Promise<Frame> {
+    if (this.sideBar && !this.sideBar.isDetached()) {
+      return this.sideBar;
+    }
     await this.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ }).click();
     const frame = await this.waitForFrame((f) => f.locator('#chat-root').count(), timeoutMs);
     await frame.locator('#connection[data-state="ready"]').waitFor({ timeout: timeoutMs });
+    this.sideBar = frame;
     return frame;
   }
 
