@@ -61,8 +61,9 @@ export class WorkbenchSession {
       // The workbench loads one development extension (a second payload entry is ignored), so this
       // repository's build is that one and the bench participant is installed as a VSIX.
       const payload = [['extensionDevelopmentPath', server.remoteUri(repoRoot)]] as const;
-      await page.goto(server.workbenchUrl(path.join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic'), payload));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // Generous: on a busy machine the workbench's first load has taken over 30 s.
+      await page.goto(server.workbenchUrl(path.join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic'), payload), { timeout: 180_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
       return new WorkbenchSession(standIns, server, browser, page, hook, resultsFile);
     } catch (error) {
       await browser?.close();
