@@ -34,9 +34,12 @@ async function timedNative(session: WorkbenchSession, chunks: readonly string[],
     if (!(error instanceof AnswerTimeout)) {
       throw error;
     }
-    // A new chat ends the request still rendering, so it does not run on into the next turn.
-    await session.runCommand('Prepare the native chat for the bench');
-    await session.page.keyboard.press('Escape');
+    // A new chat ends the request still rendering, so it does not run on into the next turn. Best
+    // effort: a workbench busy rendering may not answer the palette in time.
+    await session
+      .runCommand('Prepare the native chat for the bench', 20_000)
+      .then(() => session.page.keyboard.press('Escape'))
+      .catch(() => undefined);
     return { timeout: error };
   }
 }
