@@ -3,6 +3,7 @@ import type { ManagedIdentityStandIn } from '../test/standin/managedIdentityStan
 import type { BuildSnapshot } from './buildSnapshot';
 import type { BenchStandIn } from './hostStack';
 import type { BenchBrowser } from './webviewBridge';
+import type { WorkbenchSession } from './workbench/workbenchSession';
 
 export interface BenchContext {
   readonly standIn: BenchStandIn;
@@ -12,6 +13,8 @@ export interface BenchContext {
   readonly repoRoot: string;
   /** The build the bench started with (see buildSnapshot.ts). */
   readonly build: BuildSnapshot;
+  /** The real workbench (figures 6 and 7), started on first use and shared. */
+  workbench(): Promise<WorkbenchSession>;
   /** Lines of context the figure prints under its heading. */
   log(line: string): void;
 }

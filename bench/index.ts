@@ -28,9 +28,12 @@ import { measureStartup } from './startup';
 import { measureThroughput } from './throughput';
 import { measureTokens } from './tokens';
 import { BenchBrowser } from './webviewBridge';
+import { measureNativeChat } from './workbench/nativeChatFigure';
+import { measureSideBar } from './workbench/sideBarFigure';
+import { WorkbenchSession } from './workbench/workbenchSession';
 
 /** The whole run must end by itself even if something hangs. */
-const watchdogMs = 8 * 60_000;
+const watchdogMs = 15 * 60_000;
 
 interface Figure {
   readonly title: string;
@@ -53,6 +56,9 @@ const figures: readonly Figure[] = [
     rows: ['7. switch to 500 messages', '7. history of 1,000 opens', '7. history search'],
     run: measureConversations,
   },
+  // In the real workbench (VS Code 1.139's server and web workbench, offline).
+  { title: '8. In the workbench (100k answer in the side bar vs raw SDK)', rows: ['8. workbench side bar'], run: measureSideBar },
+  { title: '9. VS Code chat view beside ours (10k and 100k answers)', rows: ['9. VS Code chat view'], run: measureNativeChat },
 ];
 
 async function main(): Promise<number> {
@@ -97,9 +103,17 @@ async function main(): Promise<number> {
     // `node out/bench/index.js 1 3` runs only figures 1 and 3 (for working on one of them).
     const only = process.argv.slice(2);
     const selected = figures.filter((figure) => only.length === 0 || only.some((n) => figure.title.startsWith(`${n}.`)));
+    let workbench: Promise<WorkbenchSession> | undefined;
+    const startWorkbench = () => {
+      if (!workbench) {
+        workbench = WorkbenchSession.start(repoRoot);
+        cleanup.push(() => workbench?.then((session) => session.close()).catch(() => undefined));
+      }
+      return workbench;
+    };
     for (const figure of selected) {
       const lines: string[] = [];
-      const ctx: BenchContext = { standIn, browser, managedIdentity, repoRoot, build, log: (line) => lines.push(line) };
+      const ctx: BenchContext = { standIn, browser, managedIdentity, repoRoot, build, workbench: startWorkbench, log: (line) => lines.push(line) };
       const figureStarted = Date.now();
       let figureResults: FigureResult[];
       try {
@@ -124,7 +138,7 @@ async function main(): Promise<number> {
   printTable(results);
   const file = path.join(repoRoot, 'out', 'bench', 'results.json');
   writeResults(file, results, { ...machine, durationSeconds: Math.round((Date.now() - started) / 1000) });
-  console.log(`\n${results.filter((r) => r.verdict === 'PASS').length}/${results.length} targets met in ${Math.round((Date.now() - started) / 1000)} s; written to ${path.relative(repoRoot, file)}`);
+  console.log(`\n${results.filter((r) => r.verdict === 'PASS').length}/${results.filter((r) => r.verdict !== 'INFO').length} targets met in ${Math.round((Date.now() - started) / 1000)} s; written to ${path.relative(repoRoot, file)}`);
   return broken ? 1 : 0;
 }
 

@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export type Verdict = 'PASS' | 'MISS' | 'ERROR';
+/** INFO: a side-by-side figure with no target of its own (printed for context). */
+export type Verdict = 'PASS' | 'MISS' | 'ERROR' | 'INFO';
 
 export interface FigureResult {
   /** Short name for the table, e.g. "1. added latency p95". */

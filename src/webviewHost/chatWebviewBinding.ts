@@ -38,18 +38,23 @@ export interface BindingDeps {
   readonly pickDeployment?: (session: ChatSession) => void;
 }
 
+/** The longest a delta is held back for batching, about one display frame. */
+const maxHoldMs = 16;
+
 /**
  * Connects one webview to the shared chat session. Sends nothing before the webview says
- * `ready`; coalesces streamed text so the webview gets at most one message per answer per
- * event-loop turn (postMessage is never awaited per chunk); sends nothing while hidden and a
- * fresh snapshot when shown again.
+ * `ready`; coalesces streamed text so the webview gets one message per answer per event-loop
+ * turn, or per 16 ms when a turn lasts longer (postMessage is never awaited per chunk); sends
+ * nothing while hidden and a fresh snapshot when shown again.
  */
 export class ChatWebviewBinding extends Disposable {
   private ready = false;
   private stale = false;
   private readonly pendingDeltas = new Map<string, string>();
   private readonly pendingReasoning = new Map<string, string>();
-  private flushScheduled = false;
+  private flushScheduled: ReturnType<typeof setImmediate> | undefined;
+  /** When the oldest pending delta arrived (performance.now()). */
+  private heldSince = 0;
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
   /** Re-asks a question that ended on a problem card once that card's fix worked. */
   private readonly answerAfterFix: AnswerAfterFix;
@@ -193,8 +198,12 @@ export class ChatWebviewBinding extends Disposable {
       case 'delta':
         this.pendingDeltas.set(event.messageId, (this.pendingDeltas.get(event.messageId) ?? '') + event.text);
         if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flushDeltas());
+          this.heldSince = performance.now();
+          this.flushScheduled = setImmediate(() => this.flushDeltas());
+        } else if (performance.now() - this.heldSince >= maxHoldMs) {
+          // A fast stream is parsed in promise callbacks that never yield to the event loop, so the
+          // turn's end can be seconds away: send what is held now, about once per frame.
+          this.flushDeltas();
         }
         return;
       case 'messageAdded':
@@ -214,8 +223,8 @@ export class ChatWebviewBinding extends Disposable {
       case 'reasoningDelta':
         this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
         if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flushDeltas());
+          this.heldSince = performance.now();
+          this.flushScheduled = setImmediate(() => this.flushDeltas());
         }
         return;
       case 'usage':
@@ -242,7 +251,10 @@ export class ChatWebviewBinding extends Disposable {
   }
 
   private flushDeltas(): void {
-    this.flushScheduled = false;
+    if (this.flushScheduled) {
+      clearImmediate(this.flushScheduled);
+      this.flushScheduled = undefined;
+    }
     if (this.isDisposed) {
       return;
     }

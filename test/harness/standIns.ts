@@ -1,7 +1,7 @@
 // Everything a real VS Code under test talks to instead of Azure and Microsoft: the Azure OpenAI
 // stand-in, the managed identity stand-in, the fake `az`, the stand-in Microsoft sign-in, and
 // the control API that lets in-host tests script them. Started in the runner's process.
-import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
+import { AzureOpenAIStandIn, type StandInOptions } from '../standin/azureOpenAIStandIn';
 import { ManagedIdentityStandIn } from '../standin/managedIdentityStandIn';
 import { isolatedAzureEnvironment } from '../standin/testEnvironment';
 import { applyOverrides, hermeticEnv } from './env';
@@ -38,10 +38,12 @@ export interface StandIns {
 export interface StandInsOptions {
   /** Initial mode of the stand-in Microsoft sign-in (default signedOut). */
   readonly msAuthMode?: 'signedIn' | 'signedOut';
+  /** More options for the Azure OpenAI stand-in (the bench times chunks with onChunkWritten). */
+  readonly aoai?: Omit<StandInOptions, 'apiKey'>;
 }
 
 export async function startStandIns(options: StandInsOptions = {}): Promise<StandIns> {
-  const aoai = await AzureOpenAIStandIn.start({ apiKey: STANDIN_API_KEY });
+  const aoai = await AzureOpenAIStandIn.start({ ...options.aoai, apiKey: STANDIN_API_KEY });
   const managedIdentity = await ManagedIdentityStandIn.start();
   const control = await StandInControl.start(aoai, managedIdentity);
   const deployment = aoai.deployments[0];

@@ -53,10 +53,10 @@ const connectionView: ConnectionView = { state: 'ready', label: 'API key', deplo
 /** Two event-loop turns: one for the session to start the request, one for the binding's flush. */
 const nextTurn = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
-function setup(pieces: string[] = []) {
+function setup(pieces: string[] = [], answerSource?: AnswerSource) {
   const surface = new FakeSurface();
   const source = new ManualSource(pieces);
-  const session = new ChatSession(source);
+  const session = new ChatSession(answerSource ?? source);
   const fixes: FixAction[] = [];
   const links: string[] = [];
   const warnings: string[] = [];
@@ -95,6 +95,33 @@ describe('webview binding', () => {
     await nextTurn();
     const deltas = surface.posted.filter((message) => message.type === 'delta');
     assert.deepEqual(deltas.map((message) => message.type === 'delta' && message.text), ['abc']);
+  });
+
+  test('an answer parsed in one long turn still reaches the webview piece by piece, about once per frame', async () => {
+    // A fast stream is parsed in promise callbacks that never yield to the event loop: 30 pieces
+    // 5 ms apart arrive within one turn, and the user must see the answer grow during it.
+    const pieces = Array.from({ length: 30 }, (_, i) => `piece ${i}. `);
+    const busyTurn: AnswerSource = {
+      streamAnswer(_turns, _signal, onText) {
+        for (const piece of pieces) {
+          const until = performance.now() + 5;
+          while (performance.now() < until) {
+            // busy, as a parser working through a full socket buffer is
+          }
+          onText(piece);
+        }
+        return Promise.resolve({ kind: 'finished', finishReason: 'stop' });
+      },
+    };
+    const { surface, session } = setup([], busyTurn);
+    surface.fromWebview({ type: 'ready' });
+    await nextTurn();
+    surface.posted.length = 0;
+    session.send('go');
+    await session.whenIdle();
+    const deltas = surface.posted.flatMap((message) => (message.type === 'delta' ? [message.text] : []));
+    assert.equal(deltas.join(''), pieces.join(''));
+    assert.ok(deltas.length >= 5, `the webview got ${deltas.length} delta message(s) during a 150 ms turn`);
   });
 
   test('a hidden view gets no streaming traffic, and a full snapshot when shown again', async () => {
