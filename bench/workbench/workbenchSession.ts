@@ -13,14 +13,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium, newPage } from '../../test/harness/browser';
-import { packageExtensionFolder, packageMsAuthStandIn } from '../../test/harness/msAuthStandIn';
+import { packageFixture } from '../../test/harness/fixtureVsix';
+import { packageMsAuthStandIn } from '../../test/harness/msAuthStandIn';
 import { startStandIns, type StandIns } from '../../test/harness/standIns';
 import { VSCodeServer } from '../../test/harness/vscodeServer';
 import type { ChunkWrittenHook } from '../hostStack';
 
 function packageNativeParticipant(repoRoot: string): string {
   const dir = path.join(repoRoot, 'bench', 'native-chat-participant');
-  return packageExtensionFolder(dir, ['package.json', 'extension.js', 'README.md'], 'native-chat-bench-participant');
+  return packageFixture('native-chat-bench-participant', dir);
 }
 
 export class WorkbenchSession {

@@ -10,9 +10,11 @@ export function fixtureDir(name: string): string {
   return path.join(repoRoot, 'test', 'fixtures', name);
 }
 
-/** The VSIX of test/fixtures/<name>, built from its package.json, extension.js and README.md. */
-export function packageFixture(name: string): string {
-  const dir = fixtureDir(name);
+/**
+ * The VSIX of test/fixtures/<name> (or of the plain-JavaScript extension in `dir`, such as the
+ * bench's participant), built from its package.json, extension.js and README.md.
+ */
+export function packageFixture(name: string, dir = fixtureDir(name)): string {
   const hash = createHash('sha256');
   for (const file of ['package.json', 'extension.js', 'README.md']) {
     hash.update(fs.readFileSync(path.join(dir, file)));
