@@ -127,7 +127,7 @@ function fromDocument(document: vscode.TextDocument): PickedContext {
 }
 
 function displayName(uri: vscode.Uri): string {
-  return uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri, true);
+  return uri.scheme === 'untitled' ? uri.path : vscode.workspace.asRelativePath(uri);
 }
 
 async function readAll(uris: readonly vscode.Uri[], log: vscode.LogOutputChannel): Promise<PickedContext[]> {

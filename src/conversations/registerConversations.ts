@@ -89,7 +89,8 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
       },
       onDidReceiveMessage: (listener) =>
         surface.onDidReceiveMessage((message) => {
-          if (lastUsed !== kind) {
+          // A view that merely (re)loaded says `ready`; that is not the user turning to it.
+          if ((message as { type?: unknown } | undefined)?.type !== 'ready' && lastUsed !== kind) {
             lastUsed = kind;
             activeChanged.fire();
           }
@@ -126,16 +127,18 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
 
   /** Shows the chat where the user was using it: the panel if it is open, else the sidebar. */
   const reveal = async (): Promise<ConversationController | undefined> => {
-    const panel = bindings.get('panel');
-    if (panel && lastUsed === 'panel') {
+    const target: SurfaceKind = bindings.has('panel') && lastUsed === 'panel' ? 'panel' : 'sidebar';
+    if (target === 'panel') {
       deps.showPanel();
     } else {
       await vscode.commands.executeCommand(`${chatViewId}.focus`);
     }
-    for (let waited = 0; waited < 5000 && !activeController(); waited += 50) {
+    // What comes next (a question, context) belongs to the view just shown.
+    lastUsed = target;
+    for (let waited = 0; waited < 5000 && !bindings.has(target); waited += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return activeController();
+    return bindings.get(target)?.conversations;
   };
 
   const attach = async (picked: PickedContext | undefined) => {

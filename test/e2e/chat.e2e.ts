@@ -200,7 +200,8 @@ const STEPS: readonly Step[] = [
       await editor.locator('.view-lines').click();
       await world.page.keyboard.press('Control+End');
       await answer.locator('.code-block .insert-code').click();
-      await waitFor(async () => (await editor.locator('.view-lines').innerText()).includes('const inserted = 42;'), world.timeoutMs,
+      // Monaco draws spaces as no-break spaces.
+      await waitFor(async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').includes('const inserted = 42;'), world.timeoutMs,
         async () => `the editor shows: ${(await editor.locator('.view-lines').innerText()).slice(-200)}`);
       const tab = world.page.locator('.tabs-container .tab.active');
       assert(/README\.md/.test((await tab.getAttribute('aria-label')) ?? ''), 'the code went to another editor than README.md');
