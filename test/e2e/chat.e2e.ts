@@ -362,6 +362,9 @@ async function useDeployment(world: World, deployment: string): Promise<Frame> {
   await input.press('Tab');
   await waitFor(async () => (await input.inputValue()) === deployment, world.timeoutMs, async () => `the setting reads ${await input.inputValue()}`);
   await screenshot(page, `settings-${deployment}`);
+  // The editor writes the value after a short debounce: wait until the chat saw it, then close.
+  const shown = chat.locator('#connection .connection-deployment');
+  await waitFor(async () => (await shown.innerText().catch(() => '')) === deployment, world.timeoutMs, async () => `the header shows ${await shown.innerText()}`);
   // VS Code 1.139 shows Settings as a modal editor: close it so the chat takes clicks again.
   const modal = page.locator('.monaco-modal-editor-block');
   await waitFor(async () => {
@@ -371,8 +374,6 @@ async function useDeployment(world: World, deployment: string): Promise<Frame> {
     await page.keyboard.press('Escape');
     return false;
   }, world.timeoutMs, async () => 'the Settings editor did not close');
-  const shown = chat.locator('#connection .connection-deployment');
-  await waitFor(async () => (await shown.innerText().catch(() => '')) === deployment, world.timeoutMs, async () => `the header shows ${await shown.innerText()}`);
   return chat;
 }
 

@@ -77,7 +77,9 @@ suite('Untrusted workspace settings are ignored for credentials (Restricted Mode
     const requests = await standIn.requests({ count: 1 });
     assert.equal(requests.length, 1);
     const [request] = requests;
-    assert.equal(request.path, `/openai/deployments/${standIn.deployment}/chat/completions`);
+    // v1 (the default) names the deployment as `model` in the body: the user's, not the workspace's.
+    assert.equal(request.path, '/openai/v1/chat/completions');
+    assert.equal((request.body as { model?: string }).model, standIn.deployment);
     const [system] = (request.body as { messages: Array<{ role: string; content: string }> }).messages;
     assert.deepEqual(system, { role: 'system', content: 'You are a helpful assistant.' });
     assert.equal(request.auth, 'bearer', 'Entra ID was expected: a managed identity answers and no API key is stored');
