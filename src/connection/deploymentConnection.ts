@@ -22,7 +22,7 @@ export function connectionForTarget(base: Connection, target: DeploymentTarget):
   }
   let verdict: ReturnType<typeof checkTokenHost>;
   try {
-    verdict = checkTokenHost(target.endpoint, settings.trustedHosts);
+    verdict = checkTokenHost(target.endpoint, settings.trustedHosts, settings.cloud.hostSuffixes);
   } catch {
     return refused(`"${target.endpoint}" is not a usable endpoint.`, 'Refresh the list of deployments.');
   }

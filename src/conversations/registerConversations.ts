@@ -101,7 +101,8 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     created.binding = binding;
     bindings.get(kind)?.dispose();
     bindings.set(kind, binding);
-    lastUsed ??= kind;
+    // A view just opened is the one the user turned to (a view that only reloads is not, see above).
+    lastUsed = kind;
     activeChanged.fire();
     return binding;
   };
