@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { defaultAnswer } from '../standin/scenario';
 import { VSCODE_APP_ID } from '../standin/tokens';
+import { copyFixtureWorkspace } from '../harness/workspaceCopy';
 import { launchChromium, newPage } from '../harness/browser';
 import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
@@ -18,7 +19,7 @@ import { startStandIns, type StandIns } from '../harness/standIns';
 import { VSCodeServer } from '../harness/vscodeServer';
 
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
-const workspace = path.join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic');
+const workspace = copyFixtureWorkspace('basic');
 const CHAT_COMMAND = 'Chat with Azure OpenAI';
 const ACCOUNT = 'ada@contoso.test';
 

@@ -14,6 +14,7 @@ import type { Frame } from 'playwright-core';
 import { FORBIDDEN_SUBSCRIPTION_ID, GUEST_TENANT_ID, standInSubscriptions, standInTenants } from '../standin/resourceManagerFixture';
 import { ResourceManagerStandIn } from '../standin/resourceManagerStandIn';
 import { STANDIN_USER_OID, VSCODE_APP_ID } from '../standin/tokens';
+import { copyFixtureWorkspace } from '../harness/workspaceCopy';
 import { launchChromium, newPage } from '../harness/browser';
 import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
@@ -35,7 +36,7 @@ import {
 } from './workbenchDriver';
 
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts', 'discovery');
-const workspace = path.join(repoRoot, 'test', 'fixtures', 'workspaces', 'basic');
+const workspace = copyFixtureWorkspace('basic');
 
 interface World extends Driver {
   readonly standIns: StandIns;
