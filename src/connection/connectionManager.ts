@@ -37,6 +37,8 @@ export interface ConnectionManagerDeps {
 export class ConnectionManager extends Disposable {
   private pending: Promise<ConnectionResult> | undefined;
   private lastFailed = false;
+  /** The last view announced, so an unchanged failure is not announced again. */
+  private lastAnnounced: string | undefined;
   private readonly changes = this._register(new Emitter<ConnectionView>());
   /** Fires with the new header state after each re-resolution. */
   readonly onDidChange = this.changes.event;
@@ -54,7 +56,15 @@ export class ConnectionManager extends Disposable {
       void pending.then((result) => {
         if (this.pending === pending) {
           this.lastFailed = !result.ok;
-          this.changes.fire(toConnectionView(result, this.deps.describeTenant));
+          const view = toConnectionView(result, this.deps.describeTenant);
+          // A failure is re-checked on every use; announcing each identical re-check would let a
+          // listener that uses the connection (model state, language models) re-check it again,
+          // a loop of microtasks that starves the extension host. Only news is announced.
+          const key = JSON.stringify(view);
+          if (result.ok || key !== this.lastAnnounced) {
+            this.lastAnnounced = key;
+            this.changes.fire(view);
+          }
         }
       });
     }

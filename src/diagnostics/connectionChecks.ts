@@ -8,7 +8,7 @@ import { type MicrosoftSessionProvider, microsoftScopes, type SecretReader } fro
 import { describeSource } from '../auth/credential';
 import { checkTokenHost } from '../auth/hostPolicy';
 import { readJwtClaims } from '../auth/jwtClaims';
-import { type ChatSettings, type RawSettings, validateSettings } from '../config/connectionSettings';
+import { type ChatSettings, isV1ApiVersion, type RawSettings, validateSettings } from '../config/connectionSettings';
 import { SecretName } from '../config/settingKeys';
 import type { DiscoveredDeployment } from '../discovery/deploymentDiscovery';
 import type { Logger } from '../logging/logger';
@@ -285,7 +285,11 @@ interface DataPlaneProbe {
 }
 
 async function probeDataPlane(settings: ChatSettings, answered: Answered, apimKey: string | undefined, doFetch: typeof fetch): Promise<DataPlaneProbe> {
-  const url = `${settings.endpoint}/openai/deployments/${encodeURIComponent(settings.deployment)}/chat/completions?api-version=${encodeURIComponent(settings.apiVersion)}`;
+  // The path the chat uses: v1 names the deployment in the body, a dated version in the path.
+  const v1 = isV1ApiVersion(settings.apiVersion);
+  const url = v1
+    ? `${settings.endpoint}/openai/v1/chat/completions`
+    : `${settings.endpoint}/openai/deployments/${encodeURIComponent(settings.deployment)}/chat/completions?api-version=${encodeURIComponent(settings.apiVersion)}`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (answered.kind === 'entra') {
     headers.authorization = `Bearer ${answered.token}`;
@@ -295,7 +299,7 @@ async function probeDataPlane(settings: ChatSettings, answered: Answered, apimKe
   if (apimKey) {
     headers['Ocp-Apim-Subscription-Key'] = apimKey;
   }
-  const response = await doFetch(url, { method: 'POST', headers, body: JSON.stringify({ messages: [] }), signal: AbortSignal.timeout(30_000) });
+  const response = await doFetch(url, { method: 'POST', headers, body: JSON.stringify(v1 ? { model: settings.deployment, messages: [] } : { messages: [] }), signal: AbortSignal.timeout(30_000) });
   const text = await response.text();
   let body: unknown;
   try {
@@ -452,8 +456,8 @@ function deploymentResult(verdict: ProbeVerdict, probe: DataPlaneProbe, settings
         fix: 'Check azureOpenAIChat.apiVersion and, behind API Management, the API\'s base path in azureOpenAIChat.endpoint.',
       });
     case 'operationNotSupported':
-      return result('deployment', 'fail', `${settings.deployment} exists but does not take the Chat Completions API (${gatewayText(probe)}).`, {
-        fix: 'Select a chat model deployment (for example a gpt-4o or o-series model).',
+      return result('deployment', 'warn', `${settings.deployment} exists but does not take the Chat Completions API (${gatewayText(probe)}).`, {
+        fix: 'Codex and -pro models take only the Responses API, which the chat uses for them. If this is not a chat model (embeddings, images, speech), select a chat deployment.',
         facts: modelFact,
       });
     case 'accepted':

@@ -97,6 +97,11 @@ export function createVscodeShim(called: Set<string>) {
       }),
       showWarningMessage: note('window.showWarningMessage', async () => undefined),
       showInputBox: note('window.showInputBox', async () => undefined),
+      activeTextEditor: undefined,
+      onDidChangeActiveTextEditor: note('window.onDidChangeActiveTextEditor', never),
+    },
+    lm: {
+      registerLanguageModelChatProvider: note('lm.registerLanguageModelChatProvider', disposable),
     },
     commands: {
       registerCommand: note('commands.registerCommand', disposable),
@@ -137,6 +142,11 @@ export function createExtensionContext(
     storageUri: ShimUri.file(storageDir),
     globalStorageUri: ShimUri.file(storageDir),
     globalState: {
+      get: () => undefined,
+      update: async () => undefined,
+      keys: () => [],
+    },
+    workspaceState: {
       get: () => undefined,
       update: async () => undefined,
       keys: () => [],

@@ -87,9 +87,10 @@ describe('Diagnose Connection', () => {
     assert.match(facts, /expires: .*\(in \d+ min\)/);
     assert.match(checks.get('deployment')?.summary ?? '', /takes the Chat Completions API/);
     assert.match((checks.get('deployment')?.facts ?? []).join(' '), /gpt-4o-mini 2024-07-18/);
-    // The probe is an empty message list: no completion was generated.
+    // The probe is an empty message list on the chat's own v1 path: no completion was generated.
     const [request] = standIn.requests;
-    assert.deepEqual(request.body, { messages: [] });
+    assert.equal(request.path, '/openai/v1/chat/completions');
+    assert.deepEqual(request.body, { model: 'gpt-4o-mini', messages: [] });
   });
 
   test('wrong audience: names the audience the service wants and the scope to set', async () => {

@@ -120,8 +120,9 @@ describe('OPENAI_* environment variables change nothing that is sent or logged',
       const headers = standIn.requests[0]?.headers ?? {};
       assert.equal(standIn.requests[0]?.auth, auth === 'apiKey' ? 'apiKey' : 'bearer');
       if (auth === 'apiKey') {
-        assert.equal(headers['api-key'], key);
-        assert.equal(headers.authorization, undefined);
+        // The v1 API takes the key as the OpenAI client sends it (Azure documents both headers).
+        assert.equal(headers.authorization, `Bearer ${key}`);
+        assert.equal(headers['api-key'], undefined);
       } else {
         assert.equal(headers['api-key'], undefined);
         assert.doesNotMatch(headers.authorization ?? '', /from-environment/);
