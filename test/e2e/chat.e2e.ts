@@ -310,7 +310,8 @@ const STEPS: readonly Step[] = [
   },
 ];
 
-const FIRST_TITLE = 'What does the stand-in say?';
+// The first conversation's title is its first question: the one asked before signing in.
+const FIRST_TITLE = 'Asked before signing in?';
 const SECOND_QUESTION = 'A second conversation, about tea.';
 
 /** Opens the history of a chat view and picks the conversation with this title. */
