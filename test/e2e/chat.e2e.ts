@@ -224,30 +224,6 @@ const STEPS: readonly Step[] = [
     },
   },
   {
-    name: 'after a reload both conversations are intact',
-    async run(world) {
-      // Last, because the stand-in sign-in forgets its session with the extension host.
-      const shown = await required(world.sidebar).locator('.message.user .message-body').allInnerTexts();
-      world.page = await world.reopen();
-      await world.page.locator('.monaco-workbench').waitFor({ timeout: world.timeoutMs });
-      await world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ }).waitFor({ timeout: world.timeoutMs });
-      const sidebar = await waitForSurface(world, 'sidebar', async () => {
-        const tab = world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ });
-        if ((await tab.getAttribute('aria-selected')) !== 'true') {
-          await tab.click();
-        }
-      });
-      world.sidebar = sidebar;
-      // The view comes back with the conversation it showed.
-      await waitForQuestions(world, sidebar, shown);
-      await openFromHistory(world, sidebar, SECOND_QUESTION);
-      await waitForQuestions(world, sidebar, [SECOND_QUESTION]);
-      await waitForStatus(sidebar.locator('.message.assistant').first(), 'done', world.timeoutMs);
-      await screenshot(world.page, '08-reloaded');
-    },
-  },
-  // Models (issue 10): one chat, three model generations, only the deployment changed.
-  {
     name: 'the gpt-4o-mini answer came over v1 chat completions and shows its usage',
     async run(world) {
       const panel = required(world.panel);
@@ -308,6 +284,30 @@ const STEPS: readonly Step[] = [
       await screenshot(world.page, '09-trimmed');
     },
   },
+  {
+    name: 'after a reload both conversations are intact',
+    async run(world) {
+      // Last, because the stand-in sign-in forgets its session with the extension host.
+      const shown = await required(world.sidebar).locator('.message.user .message-body').allInnerTexts();
+      world.page = await world.reopen();
+      await world.page.locator('.monaco-workbench').waitFor({ timeout: world.timeoutMs });
+      await world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ }).waitFor({ timeout: world.timeoutMs });
+      const sidebar = await waitForSurface(world, 'sidebar', async () => {
+        const tab = world.page.locator('.activitybar').getByRole('tab', { name: /Azure OpenAI/ });
+        if ((await tab.getAttribute('aria-selected')) !== 'true') {
+          await tab.click();
+        }
+      });
+      world.sidebar = sidebar;
+      // The view comes back with the conversation it showed.
+      await waitForQuestions(world, sidebar, shown);
+      await openFromHistory(world, sidebar, SECOND_QUESTION);
+      await waitForQuestions(world, sidebar, [SECOND_QUESTION]);
+      await waitForStatus(sidebar.locator('.message.assistant').first(), 'done', world.timeoutMs);
+      await screenshot(world.page, '08-reloaded');
+    },
+  },
+  // Models (issue 10): one chat, three model generations, only the deployment changed.
 ];
 
 // The first conversation's title is its first question: the one asked before signing in.

@@ -3,6 +3,7 @@
 // discovered deployment gets (never the configured resource's key), and how failures are sorted
 // into the language model API's error codes.
 import assert from 'node:assert/strict';
+import { publicCloud } from '../../src/config/cloud';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
 import type { ChatCredential } from '../../src/auth/credential';
@@ -59,7 +60,7 @@ describe('deployments as chat models', () => {
 });
 
 describe('the connection for another deployment', () => {
-  const settings = { endpoint, deployment: 'gpt-4o-mini', trustedHosts: [] as string[] } as unknown as ChatSettings;
+  const settings = { endpoint, deployment: 'gpt-4o-mini', trustedHosts: [] as string[], cloud: publicCloud } as unknown as ChatSettings;
   const entra: ChatCredential = { kind: 'entra', source: 'vscode', label: 'Signed in', getToken: async () => 'token', forgetCachedToken: () => undefined };
   const apiKey: ChatCredential = { kind: 'apiKey', source: 'apiKey', label: 'API key', apiKey: 'secret-key' };
   const base = (credential: ChatCredential): Connection => ({ settings, credential, apimSubscriptionKey: 'apim-key' });
