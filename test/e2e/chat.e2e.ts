@@ -226,7 +226,8 @@ const STEPS: readonly Step[] = [
   {
     name: 'the gpt-4o-mini answer came over v1 chat completions and shows its usage',
     async run(world) {
-      const panel = required(world.panel);
+      // The side bar: the conversation steps before this one closed the panel.
+      const panel = required(world.sidebar);
       const chat = world.standIns.aoai.requests.find((request) => request.status === 200 && request.deployment === 'gpt-4o-mini');
       assert(chat?.path === '/openai/v1/chat/completions', `gpt-4o-mini was asked at ${chat?.path}`);
       const usage = panel.locator('.message.assistant .usage').first();
