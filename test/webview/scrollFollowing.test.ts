@@ -205,13 +205,19 @@ describe('scroll-following: the end of an answer the user followed is on screen'
       const rebuilt: boolean[] = [];
       for (const [i, pace] of paces.entries()) {
         await askAndStream(chat, `ref${i}`, text, pace);
+        // The final full re-render runs in idle time, later on a busy machine: give it a moment,
+        // so the end is checked after it (a one-burst answer has nothing to re-render).
+        await chat.page
+          .waitForFunction((id) => (globalThis as unknown as PageGlobals).__lastPainted[id]?.rebuilt === true, `ref${i}`, { timeout: 5_000 })
+          .catch(() => undefined);
         const final = await chat.page.evaluate((id) => (globalThis as unknown as PageGlobals).__lastPainted[id], `ref${i}`);
         rebuilt.push(final?.rebuilt === true);
         assertEndOnScreen(await endOfAnswer(chat, `ref${i}`), `reference answer ${JSON.stringify(pace)}`);
       }
-      // Streamed in pieces, the reference reaches back into finished blocks: the final check
-      // replaced the whole answer's DOM (in one burst there is nothing to replace).
-      assert.ok(rebuilt.filter(Boolean).length >= 3, `the final full re-render ran: ${JSON.stringify(rebuilt)}`);
+      // Streamed in small pieces, the reference reaches back into finished blocks: the final
+      // check replaced the whole answer's DOM, so that path was followed too. (Big bursts, as
+      // the host now sends every 16 ms, leave nothing to replace.)
+      assert.ok(rebuilt.filter(Boolean).length >= 2, `the final full re-render ran: ${JSON.stringify(rebuilt)}`);
     });
   });
 
