@@ -215,8 +215,8 @@ describe('scroll-following: the end of an answer the user followed is on screen'
         assertEndOnScreen(await endOfAnswer(chat, `ref${i}`), `reference answer ${JSON.stringify(pace)}`);
       }
       // Streamed in small pieces, the reference reaches back into finished blocks: the final
-      // check replaced the whole answer's DOM, so that path was followed too. (Big bursts, as
-      // the host now sends every 16 ms, leave nothing to replace.)
+      // check replaced the whole answer's DOM, so that path was followed too. (Big bursts, with
+      // many deltas per frame, leave nothing to replace.)
       assert.ok(rebuilt.filter(Boolean).length >= 2, `the final full re-render ran: ${JSON.stringify(rebuilt)}`);
     });
   });
