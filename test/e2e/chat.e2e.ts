@@ -8,7 +8,7 @@
 // Prints `e2e: N passed, N failed`; a failed step stops the run (later steps need its state).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { defaultAnswer } from '../standin/scenario';
 import { VSCODE_APP_ID } from '../standin/tokens';
 import { copyFixtureWorkspace } from '../harness/workspaceCopy';
@@ -17,6 +17,7 @@ import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
 import { startStandIns, type StandIns } from '../harness/standIns';
 import { VSCodeServer } from '../harness/vscodeServer';
+import { ask, assert, required, runCommandFromPalette, screenshot, waitFor, waitForChatFrame, waitForStatus } from './workbenchDriver';
 
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
 const workspace = copyFixtureWorkspace('basic');
@@ -35,6 +36,7 @@ interface World {
   readonly reopen: () => Promise<Page>;
   readonly standIns: StandIns;
   readonly timeoutMs: number;
+  readonly artifacts: string;
   panel?: Frame;
   sidebar?: Frame;
   /** The questions of the first conversation, as the panel showed them. */
@@ -55,7 +57,7 @@ const STEPS: readonly Step[] = [
       world.panel = await waitForChatFrame(world);
       await world.panel.locator('#connection[data-state="signedOut"]').waitFor({ timeout: world.timeoutMs });
       await world.panel.locator('#sign-in').waitFor({ timeout: world.timeoutMs });
-      await screenshot(world.page, '01-chat-panel-signed-out');
+      await screenshot(world, '01-chat-panel-signed-out');
     },
   },
   {
@@ -70,13 +72,13 @@ const STEPS: readonly Step[] = [
       const card = failed.locator('.problem');
       const title = await card.locator('.problem-title').innerText();
       assert(title.includes('Sign in to chat with Azure OpenAI'), `unexpected card: ${title}`);
-      await screenshot(world.page, '02-sign-in-card');
+      await screenshot(world, '02-sign-in-card');
       await card.locator('button[data-action="signIn"]').click();
       const dialog = world.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ timeout: world.timeoutMs });
       const message = await dialog.innerText();
       assert(/wants to sign in using Microsoft \(stand-in\)/.test(message), `unexpected dialog: ${message}`);
-      await screenshot(world.page, '03-consent-dialog');
+      await screenshot(world, '03-consent-dialog');
       await dialog.getByRole('button', { name: 'Allow' }).click();
       const header = panel.locator('#connection[data-state="ready"]');
       await header.waitFor({ timeout: world.timeoutMs });
@@ -91,7 +93,7 @@ const STEPS: readonly Step[] = [
       assert((await panel.locator('.message .problem').count()) === 0, 'the sign-in card is still there');
       const asked = world.standIns.aoai.requests.filter((r) => JSON.stringify(r.body).includes(question));
       assert(asked.length === 1 && asked[0]?.auth === 'bearer', `the stand-in saw the question ${asked.length} time(s)`);
-      await screenshot(world.page, '04-signed-in-and-answered');
+      await screenshot(world, '04-signed-in-and-answered');
     },
   },
   {
@@ -106,7 +108,7 @@ const STEPS: readonly Step[] = [
       const request = world.standIns.aoai.requests.at(-1);
       assert(request?.auth === 'bearer', `the stand-in saw auth ${request?.auth}, expected a bearer token`);
       assert(request.token?.appid === VSCODE_APP_ID, `the token came from ${request.token?.appid}, not VS Code's sign-in`);
-      await screenshot(world.page, '05-answer');
+      await screenshot(world, '05-answer');
     },
   },
   {
@@ -129,7 +131,7 @@ const STEPS: readonly Step[] = [
       assert(request, 'the stand-in saw no request');
       await Promise.race([request.completed, delay(5_000)]);
       assert(request.closedEarly, 'Stop did not close the HTTP request');
-      await screenshot(world.page, '06-stopped');
+      await screenshot(world, '06-stopped');
     },
   },
   {
@@ -146,7 +148,7 @@ const STEPS: readonly Step[] = [
         'the sidebar shows other questions than the panel');
       world.sidebar = sidebar;
       world.firstQuestions = questions;
-      await screenshot(world.page, '07-sidebar');
+      await screenshot(world, '07-sidebar');
     },
   },
   // Conversations (issue 12).
@@ -159,7 +161,7 @@ const STEPS: readonly Step[] = [
       await waitForStatus(await ask(sidebar, SECOND_QUESTION), 'done', world.timeoutMs);
       await openFromHistory(world, sidebar, FIRST_TITLE);
       await waitForQuestions(world, sidebar, required(world.firstQuestions));
-      await screenshot(world.page, '07-history-switched');
+      await screenshot(world, '07-history-switched');
     },
   },
   {
@@ -180,7 +182,7 @@ const STEPS: readonly Step[] = [
       await chip.waitFor({ timeout: world.timeoutMs });
       const label = (await chip.getAttribute('aria-label')) ?? '';
       assert(/^Selection README\.md:1-\d+, about \d+ tokens$/.test(label), `unexpected chip: ${label}`);
-      await screenshot(world.page, '09-selection-chip');
+      await screenshot(world, '09-selection-chip');
       const before = world.standIns.aoai.requests.length;
       await waitForStatus(await ask(sidebar, 'Summarise this, please.'), 'done', world.timeoutMs);
       const request = world.standIns.aoai.requests[before];
@@ -206,7 +208,7 @@ const STEPS: readonly Step[] = [
         async () => `the editor shows: ${(await editor.locator('.view-lines').innerText()).slice(-200)}`);
       const tab = world.page.locator('.tabs-container .tab.active');
       assert(/README\.md/.test((await tab.getAttribute('aria-label')) ?? ''), 'the code went to another editor than README.md');
-      await screenshot(world.page, '10-inserted');
+      await screenshot(world, '10-inserted');
     },
   },
   {
@@ -251,7 +253,7 @@ const STEPS: readonly Step[] = [
         await thinking.locator('summary').click();
         await waitFor(async () => (await thinking.getAttribute('open')) !== null, world.timeoutMs, async () => 'Thinking did not open');
         assert(/Reading the question/.test(await thinking.innerText()), `Thinking shows: ${await thinking.innerText()}`);
-        await screenshot(world.page, `${String(7 + index).padStart(2, '0')}-thinking-${deployment}`);
+        await screenshot(world, `${String(7 + index).padStart(2, '0')}-thinking-${deployment}`);
         await thinking.locator('summary').click();
         await waitFor(async () => (await thinking.getAttribute('open')) === null, world.timeoutMs, async () => 'Thinking did not collapse');
         assert(!(await answer.locator('.message-body').innerText()).includes('Reading the question'), 'the summary leaked into the answer');
@@ -282,7 +284,7 @@ const STEPS: readonly Step[] = [
       await marker.waitFor({ timeout: world.timeoutMs });
       const fill = await panel.locator('#context-fill').innerText();
       assert(/^Context \d+%$/.test(fill), `context fill reads: ${fill}`);
-      await screenshot(world.page, '09-trimmed');
+      await screenshot(world, '09-trimmed');
     },
   },
   {
@@ -305,7 +307,7 @@ const STEPS: readonly Step[] = [
       await openFromHistory(world, sidebar, SECOND_QUESTION);
       await waitForQuestions(world, sidebar, [SECOND_QUESTION]);
       await waitForStatus(sidebar.locator('.message.assistant').first(), 'done', world.timeoutMs);
-      await screenshot(world.page, '08-reloaded');
+      await screenshot(world, '08-reloaded');
     },
   },
   // Models (issue 10): one chat, three model generations, only the deployment changed.
@@ -364,7 +366,7 @@ async function useDeployment(world: World, deployment: string): Promise<Frame> {
   await input.fill(deployment);
   await input.press('Tab');
   await waitFor(async () => (await input.inputValue()) === deployment, world.timeoutMs, async () => `the setting reads ${await input.inputValue()}`);
-  await screenshot(page, `settings-${deployment}`);
+  await screenshot(world, `settings-${deployment}`);
   // The editor writes the value after a short debounce: wait until the chat saw it, then close.
   const shown = chat.locator('#connection .connection-deployment');
   await waitFor(async () => (await shown.innerText().catch(() => '')) === deployment, world.timeoutMs, async () => `the header shows ${await shown.innerText()}`);
@@ -420,6 +422,7 @@ async function main(): Promise<number> {
       page,
       standIns,
       timeoutMs: options.stepTimeoutMs,
+      artifacts,
       // page.reload() leaves this harness's webviews loading forever; a new window does not.
       reopen: async () => {
         // The same browser profile, as a reload: VS Code keeps its window and extension state there.
@@ -439,7 +442,7 @@ async function main(): Promise<number> {
       } catch (error) {
         failed++;
         console.log(`  ✖ ${step.name}\n      ${error instanceof Error ? error.message : String(error)}`);
-        await screenshot(world.page, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
+        await screenshot(world, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
         const notRun = STEPS.length - index - 1;
         if (notRun > 0) {
           console.log(`  (${notRun} later step(s) not run: they need this one)`);
@@ -458,85 +461,8 @@ async function main(): Promise<number> {
   return failed === 0 && passed === STEPS.length ? 0 : 1;
 }
 
-/** Control+Shift+P (F1 does not reach the palette in headless Chromium), the title, Enter. */
-async function runCommandFromPalette(world: World, title: string): Promise<void> {
-  const { page } = world;
-  const deadline = Date.now() + world.timeoutMs;
-  // Right after load the palette may not list the extension's commands yet: reopen it until it does.
-  for (;;) {
-    await page.keyboard.press('Control+Shift+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: world.timeoutMs });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 3_000 });
-      await row.click();
-      return;
-    } catch (error) {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) {
-        throw new Error(`"${title}" never showed up in the command palette`, { cause: error });
-      }
-    }
-  }
-}
 
-/** The inner frame of a webview that renders the chat (#chat-root), other than `except`. */
-async function waitForChatFrame(world: World, except?: Frame): Promise<Frame> {
-  let found: Frame | undefined;
-  await waitFor(async () => {
-    for (const frame of world.page.frames()) {
-      if (frame !== except && !frame.isDetached() && (await frame.locator('#chat-root').count().catch(() => 0)) > 0) {
-        found = frame;
-        return true;
-      }
-    }
-    return false;
-  }, world.timeoutMs, async () => 'no webview frame with #chat-root appeared');
-  return required(found);
-}
 
-/** Types a question, presses Enter, and returns the answer it started. */
-async function ask(frame: Frame, question: string): Promise<Locator> {
-  const answers = frame.locator('.message.assistant');
-  const before = await answers.count();
-  await frame.locator('textarea#question').fill(question);
-  await frame.locator('textarea#question').press('Enter');
-  const answer = answers.nth(before);
-  await answer.waitFor({ timeout: 10_000 });
-  return answer;
-}
-
-async function waitForStatus(answer: Locator, status: string, timeoutMs: number): Promise<void> {
-  await waitFor(async () => (await answer.getAttribute('data-status')) === status, timeoutMs,
-    async () => `the answer's status is ${await answer.getAttribute('data-status')}, expected ${status}: ${await answer.innerText()}`);
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, describe: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`after ${timeoutMs / 1000} s: ${await describe()}`);
-    }
-    await delay(200);
-  }
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) {
-    throw new Error(message);
-  }
-}
-
-function required<T>(value: T | undefined): T {
-  assert(value !== undefined, 'an earlier step did not leave what this step needs');
-  return value;
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,5 @@
 // Driving the real workbench from Playwright: the command palette, the chat webview's frame,
-// quick picks and notifications. Shared by the E2E journeys (chat.e2e.ts keeps its own copies
-// of the first helpers for now).
+// quick picks and notifications. Shared by the E2E journeys.
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 
@@ -10,8 +9,14 @@ export interface Driver {
   readonly artifacts: string;
 }
 
-/** Control+Shift+P, the title, Enter; reopens the palette until the command is listed. */
-export async function runCommandFromPalette(driver: Driver, title: string): Promise<void> {
+/**
+ * Control+Shift+P, the title, Enter. Enter runs the focused row, and the palette filters (and may
+ * re-sort recently used commands) after the text is typed, so this waits until the focused row is
+ * the command; a click on a row found earlier can land on another command that the list
+ * re-rendered into the same place. Right after load the palette may not list the extension's
+ * commands yet: it is reopened until it does.
+ */
+export async function runCommandFromPalette(driver: Pick<Driver, 'page' | 'timeoutMs'>, title: string): Promise<void> {
   const { page } = driver;
   const deadline = Date.now() + driver.timeoutMs;
   for (;;) {
@@ -19,27 +24,32 @@ export async function runCommandFromPalette(driver: Driver, title: string): Prom
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: driver.timeoutMs });
     await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 3_000 });
-      await row.click();
-      return;
-    } catch (error) {
-      await page.keyboard.press('Escape');
-      if (Date.now() > deadline) {
-        throw new Error(`"${title}" never showed up in the command palette`, { cause: error });
+    const focusedLabel = page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+    const readyBy = Date.now() + 3_000;
+    let focused = '';
+    while (Date.now() < readyBy) {
+      focused = (await focusedLabel.innerText({ timeout: 500 }).catch(() => '')).trim();
+      // The label carries the command's category when it has one ("Azure OpenAI: Chat with Azure OpenAI").
+      if ((focused === title || focused.endsWith(`: ${title}`)) && (await input.inputValue()) === `>${title}`) {
+        await input.press('Enter');
+        return;
       }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) {
+      throw new Error(`"${title}" never became the command palette's first choice (it showed "${focused}")`);
     }
   }
 }
 
-/** The inner frame of a webview that renders the chat (#chat-root). */
-export async function waitForChatFrame(driver: Driver): Promise<Frame> {
+/** The inner frame of a webview that renders the chat (#chat-root), other than `except`. */
+export async function waitForChatFrame(driver: Pick<Driver, 'page' | 'timeoutMs'>, except?: Frame): Promise<Frame> {
   let found: Frame | undefined;
   await waitFor(
     async () => {
       for (const frame of driver.page.frames()) {
-        if (!frame.isDetached() && (await frame.locator('#chat-root').count().catch(() => 0)) > 0) {
+        if (frame !== except && !frame.isDetached() && (await frame.locator('#chat-root').count().catch(() => 0)) > 0) {
           found = frame;
           return true;
         }
@@ -75,7 +85,12 @@ export async function quickPickText(driver: Driver, expected: string): Promise<s
   await waitFor(async () => {
     text = (await list.innerText().catch(() => '')) ?? '';
     return text.includes(expected);
-  }, driver.timeoutMs, async () => `the quick pick shows: ${text}`);
+  }, driver.timeoutMs, async () => {
+    // Rows only: the list also holds a <style> element whose text would bury them.
+    const rows = await driver.page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+    const title = await driver.page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '');
+    return `the quick pick "${title}" shows: ${rows.join(' | ')}`;
+  });
   return text;
 }
 
