@@ -1,4 +1,4 @@
-// Bench only (npm run bench, figure 7), never part of the VSIX. The bench packages this folder
+// Bench only (npm run bench, figure 9), never part of the VSIX. The bench packages this folder
 // without dependencies and points AOAI_BENCH_OPENAI_MODULE at the repository's own `openai`, the
 // package the extension streams with, so both chats parse the stream with the same code.
 //
@@ -28,7 +28,7 @@ function activate(context) {
       });
     }),
   );
-  // Figure 6 runs this beside the raw SDK in the bench's own node: the same SDK consuming the same
+  // Figure 8 runs this beside the raw SDK in the bench's own node: the same SDK consuming the same
   // stream inside the extension host (its Node, its patched networking, its share of the CPU), so
   // the bench can tell the extension host's own cost from ours. The time goes to a file.
   context.subscriptions.push(

@@ -1,5 +1,5 @@
 /**
- * What figures 6 and 7 install in the frame that shows an answer (our webview's frame, or the
+ * What figures 8 and 9 install in the frame that shows an answer (our webview's frame, or the
  * workbench page for VS Code's own chat view) before pressing Enter. Everything is timed in that
  * frame on the epoch clock (`performance.timeOrigin + performance.now()`, which node's epochNow()
  * matches to about a millisecond), so node never polls while the answer streams:

@@ -1,5 +1,5 @@
 /**
- * One 100k answer through each of the three paths figures 6 and 7 compare, all streaming the
+ * One 100k answer through each of the three paths figures 8 and 9 compare, all streaming the
  * same chunks from the same Azure OpenAI stand-in in the same run:
  *   raw       the `openai` SDK alone in a node process of its own (rawStreamWorker.ts), request →
  *             last delta consumed;

@@ -1,5 +1,5 @@
 /**
- * Figure 7: VS Code's own chat view (what Copilot Chat renders into) beside our side bar, the same
+ * Figure 9: VS Code's own chat view (what Copilot Chat renders into) beside our side bar, the same
  * answer from the same stand-in, timed the same way (Enter → the answer's end in the DOM), taking
  * turns in one workbench. The native view runs the bench participant
  * (bench/native-chat-participant), which streams with `response.markdown()` per delta. Printed:

@@ -1,5 +1,5 @@
 /**
- * The real workbench for figures 6 and 7: VS Code 1.139's own server (the offline harness in
+ * The real workbench for figures 8 and 9: VS Code 1.139's own server (the offline harness in
  * test/harness) with this repository's production build and the bench-only chat participant
  * (bench/native-chat-participant) loaded as development extensions, its web workbench in Debian's
  * Chromium at 1400×900, and the harness stand-ins (Azure OpenAI, Microsoft sign-in signed in,
@@ -17,6 +17,7 @@ import { packageFixture } from '../../test/harness/fixtureVsix';
 import { packageMsAuthStandIn } from '../../test/harness/msAuthStandIn';
 import { startStandIns, type StandIns } from '../../test/harness/standIns';
 import { VSCodeServer } from '../../test/harness/vscodeServer';
+import { runCommandFromPalette } from '../../test/e2e/workbenchDriver';
 import type { ChunkWrittenHook } from '../hostStack';
 
 function packageNativeParticipant(repoRoot: string): string {
@@ -92,26 +93,9 @@ export class WorkbenchSession {
     return frame;
   }
 
-  /** Runs a command by its title from the palette (right after load it may take a few tries). */
+  /** Runs a command by its title from the palette, as the E2E journeys do. */
   async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.page.keyboard.press('Control+Shift+P');
-      const input = this.page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: timeoutMs });
-      await input.fill(`>${title}`);
-      const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-      try {
-        await row.waitFor({ timeout: 3_000 });
-        await row.click();
-        return;
-      } catch (error) {
-        await this.page.keyboard.press('Escape');
-        if (Date.now() > deadline) {
-          throw new Error(`"${title}" never showed up in the command palette`, { cause: error });
-        }
-      }
-    }
+    await runCommandFromPalette({ page: this.page, timeoutMs }, title);
   }
 
   /**

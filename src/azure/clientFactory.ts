@@ -3,6 +3,7 @@ import type { ChatCredential } from '../auth/credential';
 import type { ChatSettings } from '../config/connectionSettings';
 import { isV1ApiVersion } from '../config/connectionSettings';
 import { constructWithoutSdkEnvironment, fetchRefusingRedirects, hardenedClientOptions } from './requestHardening';
+import { fetchReadingEventSized } from './eventSizedReads';
 import { fetchKeepingErrorBodies } from './responseBodies';
 
 export interface ClientExtras {
@@ -40,7 +41,8 @@ export function createModelClient(settings: ChatSettings, credential: ChatCreden
     // The stall timer ends silent streams; this only bounds a request that never gets headers.
     timeout: 120_000,
     // A redirect would carry the key and the conversation to another origin: never followed.
-    fetch: fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch)),
+    // Streams reach the SDK one event per read, which keeps its SSE reader linear in time.
+    fetch: fetchReadingEventSized(fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch))),
   };
   if (isV1ApiVersion(settings.apiVersion)) {
     return {
