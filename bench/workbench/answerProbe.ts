@@ -128,3 +128,36 @@ export function frameGaps(records: ProbeRecords): number[] {
   }
   return gaps;
 }
+
+/** Where the end of a finished answer is, relative to the view that scrolls it. */
+export interface EndPosition {
+  /** The scroller's distance from its bottom, px. */
+  readonly fromBottomPx: number;
+  /** The end mark's text is inside the scroller's visible box. */
+  readonly endInView: boolean;
+}
+
+/**
+ * Whether the answer's end is on screen in `scroller` (a CSS selector), after the idle-time
+ * re-render a finished answer gets: what a user who followed the answer sees when it is done.
+ */
+export async function endPosition(frame: Frame, scroller: string, endMark: string): Promise<EndPosition> {
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  return (await frame.evaluate(`(() => {
+    const scroller = document.querySelector(${JSON.stringify(scroller)});
+    const walker = document.createTreeWalker(scroller, NodeFilter.SHOW_TEXT);
+    let endNode = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.textContent.includes(${JSON.stringify(endMark)})) endNode = node;
+    }
+    const view = scroller.getBoundingClientRect();
+    let endInView = false;
+    if (endNode) {
+      const range = document.createRange();
+      range.selectNodeContents(endNode);
+      const box = range.getBoundingClientRect();
+      endInView = box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+    }
+    return { fromBottomPx: Math.round(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight), endInView };
+  })()`)) as EndPosition;
+}

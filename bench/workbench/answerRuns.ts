@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { STANDIN_API_KEY } from '../../test/harness/standIns';
 import { markdownAnswer, tokenChunks } from '../answers';
-import { armProbe, collectProbe, type ProbeRecords } from './answerProbe';
+import { armProbe, collectProbe, type EndPosition, endPosition, type ProbeRecords } from './answerProbe';
 import type { WorkbenchSession } from './workbenchSession';
 
 /** The answer ends with words that occur nowhere else, so its end can be found in the DOM. */
@@ -72,6 +72,8 @@ export interface ChatRun {
   readonly total: number;
   readonly probe: ProbeRecords;
   readonly stream: StreamTimes;
+  /** Our side bar only: where the end of the finished answer is. */
+  readonly end?: EndPosition;
 }
 
 const answerTimeoutMs = 240_000;
@@ -87,7 +89,7 @@ export async function sideBarRun(session: WorkbenchSession, frame: Frame, chunks
   await frame.locator('textarea#question').press('Enter');
   const probe = await collectProbe(frame, answerTimeoutMs);
   await frame.locator('.message.assistant[data-status="done"]').waitFor({ timeout: 30_000 });
-  return { total: probe.endInDomAt - probe.enterAt, probe, stream };
+  return { total: probe.endInDomAt - probe.enterAt, probe, stream, end: await endPosition(frame, '#messages', endMark) };
 }
 
 /**

@@ -90,14 +90,21 @@ async function measure(ctx: BenchContext, session: WorkbenchSession, chunks: rea
     `  webview received ${split.deltas} delta messages (median ${split.deltaChars} characters, largest ${split.largestDelta}),` +
       ` longest wait between messages ${ms(split.longestMessageGap)}; its paints took ${ms(split.paintMs)} in ${split.paints} paints`,
   );
+  const ends = runs.map((r) => r.end);
+  const onScreen = ends.filter((end) => end?.endInView && end.fromBottomPx <= 24).length;
+  ctx.log(
+    `  the answer's end on screen when done (issue 9's scroll-following, at side bar width): ${onScreen} of ${runs.length} answers;` +
+      ` distance from the bottom ${ends.map((end) => `${end?.fromBottomPx ?? '?'} px`).join(', ')}`,
+  );
   const gaps = runs.flatMap((r) => frameGaps(r.probe));
   ctx.log(`  frames in the webview from Enter to the end: gaps p95 ${ms(percentile(gaps, 95))}, max ${ms(Math.max(...gaps))}`);
   return [
     {
       figure: '8. workbench side bar ÷ raw SDK (100k)',
-      measured: `${ratio(figure)} (medians ${ms(median(runs.map((r) => r.total)))} vs ${ms(median(raws))})`,
-      target: `≤ ${target}×`,
-      verdict: verdict(figure, target),
+      measured: `${ratio(figure)} (medians ${ms(median(runs.map((r) => r.total)))} vs ${ms(median(raws))}); end on screen ${onScreen} of ${runs.length}`,
+      target: `≤ ${target}×, every end on screen`,
+      // Both are the figure's target: the time, and the end of every answer on screen.
+      verdict: onScreen === runs.length ? verdict(figure, target) : 'MISS',
       value: round(figure),
       limit: target,
       details: {
@@ -107,6 +114,8 @@ async function measure(ctx: BenchContext, session: WorkbenchSession, chunks: rea
         pairedRatios: paired.map(round),
         sideBarWarmUpMs: coldSideBar.map(round),
         split: Object.fromEntries(Object.entries(split).map(([k, v]) => [k, round(v)])),
+        endOnScreen: `${onScreen} of ${runs.length}`,
+        endFromBottomPx: ends.map((end) => end?.fromBottomPx ?? null),
         frameGapP95Ms: round(percentile(gaps, 95)),
         frameGapMaxMs: round(Math.max(...gaps)),
       },
