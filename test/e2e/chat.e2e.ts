@@ -17,7 +17,20 @@ import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
 import { startStandIns, type StandIns } from '../harness/standIns';
 import { VSCodeServer } from '../harness/vscodeServer';
-import { ask, assert, required, runCommandFromPalette, screenshot, waitFor, waitForChatFrame, waitForStatus } from './workbenchDriver';
+import {
+  ask,
+  assert,
+  type JourneyResult,
+  type JourneyStep,
+  journeySummary,
+  required,
+  runCommandFromPalette,
+  runJourney,
+  screenshot,
+  waitFor,
+  waitForChatFrame,
+  waitForStatus,
+} from './workbenchDriver';
 
 const artifacts = path.join(repoRoot, 'test', 'e2e', 'artifacts');
 const workspace = copyFixtureWorkspace('basic');
@@ -43,12 +56,7 @@ interface World {
   firstQuestions?: string[];
 }
 
-interface Step {
-  readonly name: string;
-  run(world: World): Promise<void>;
-}
-
-const STEPS: readonly Step[] = [
+const STEPS: readonly JourneyStep<World>[] = [
   {
     name: 'the command palette opens the chat panel, signed out',
     async run(world) {
@@ -239,7 +247,7 @@ const STEPS: readonly Step[] = [
     },
   },
   ...['gpt-5-mini', 'gpt-5-codex'].map(
-    (deployment, index): Step => ({
+    (deployment, index): JourneyStep<World> => ({
       name: `the same chat answers on ${deployment}: Thinking shows collapsed and opens, usage counts reasoning`,
       async run(world) {
         const panel = await useDeployment(world, deployment);
@@ -404,8 +412,7 @@ async function main(): Promise<number> {
   // Nothing but the Microsoft sign-in may yield a credential, so the chat starts signed out.
   standIns.managedIdentity.mode = 'unavailable';
   let server: VSCodeServer | undefined;
-  let passed = 0;
-  let failed = 0;
+  let result: JourneyResult = { passed: 0, failed: 1, notRun: STEPS.length - 1 };
   const browser = await launchChromium();
   try {
     server = await VSCodeServer.start({
@@ -433,32 +440,15 @@ async function main(): Promise<number> {
         return reopened;
       },
     };
-    for (const [index, step] of STEPS.entries()) {
-      const stepStart = Date.now();
-      try {
-        await step.run(world);
-        passed++;
-        console.log(`  ✔ ${step.name} (${seconds(Date.now() - stepStart)})`);
-      } catch (error) {
-        failed++;
-        console.log(`  ✖ ${step.name}\n      ${error instanceof Error ? error.message : String(error)}`);
-        await screenshot(world, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
-        const notRun = STEPS.length - index - 1;
-        if (notRun > 0) {
-          console.log(`  (${notRun} later step(s) not run: they need this one)`);
-        }
-        console.log(`e2e: screenshots in ${artifacts}; VS Code logs in ${server.logDir}`);
-        break;
-      }
-    }
+    result = await runJourney(STEPS, world, server.logDir);
     await world.page.context().close();
   } finally {
     await browser.close();
     await server?.stop();
     await standIns.close();
   }
-  console.log(`e2e: ${passed} passed, ${failed} failed (${seconds(Date.now() - started)})`);
-  return failed === 0 && passed === STEPS.length ? 0 : 1;
+  console.log(journeySummary(result, started));
+  return result.passed === STEPS.length ? 0 : 1;
 }
 
 
@@ -470,10 +460,6 @@ function delay(ms: number): Promise<void> {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function parseArgs(argv: string[]): Options {

@@ -25,10 +25,14 @@ import {
   assert,
   clickNotificationButton,
   type Driver,
+  type JourneyResult,
+  type JourneyStep,
+  journeySummary,
   pickQuickPickRow,
   quickPickText,
   required,
   runCommandFromPalette,
+  runJourney,
   screenshot,
   waitFor,
   waitForChatFrame,
@@ -44,12 +48,7 @@ interface World extends Driver {
   panel?: Frame;
 }
 
-interface Step {
-  readonly name: string;
-  run(world: World): Promise<void>;
-}
-
-const STEPS: readonly Step[] = [
+const STEPS: readonly JourneyStep<World>[] = [
   {
     name: 'with no endpoint set, the chat offers Select Deployment',
     async run(world) {
@@ -166,8 +165,7 @@ async function main(): Promise<number> {
   standIns.aoai.configure({ deployments: ['gpt-4o-mini', 'chat-large'] });
   const arm = await ResourceManagerStandIn.start({ tenants: standInTenants, subscriptions: standInSubscriptions(standIns.aoai.endpoint), pageSize: 1 });
   let server: VSCodeServer | undefined;
-  let passed = 0;
-  let failed = 0;
+  let result: JourneyResult = { passed: 0, failed: 1, notRun: STEPS.length - 1 };
   const browser = await launchChromium();
   try {
     server = await VSCodeServer.start({
@@ -186,20 +184,7 @@ async function main(): Promise<number> {
     const page = await newPage(browser, path.join(server.logDir, 'browser.log'));
     await page.goto(server.workbenchUrl(workspace));
     const world: World = { page, standIns, arm, timeoutMs: parseStepTimeoutMs(process.argv.slice(2)), artifacts };
-    for (const [index, step] of STEPS.entries()) {
-      const stepStart = Date.now();
-      try {
-        await step.run(world);
-        passed++;
-        console.log(`  ✔ ${step.name} (${((Date.now() - stepStart) / 1000).toFixed(1)} s)`);
-      } catch (error) {
-        failed++;
-        console.log(`  ✖ ${step.name}\n      ${error instanceof Error ? error.message : String(error)}`);
-        await screenshot(world, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
-        console.log(`e2e: screenshots in ${artifacts}; VS Code logs in ${server.logDir}`);
-        break;
-      }
-    }
+    result = await runJourney(STEPS, world, server.logDir);
     await page.context().close();
   } finally {
     await browser.close();
@@ -207,8 +192,8 @@ async function main(): Promise<number> {
     await arm.close();
     await standIns.close();
   }
-  console.log(`e2e: ${passed} passed, ${failed + (STEPS.length - passed - failed)} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  return failed === 0 && passed === STEPS.length ? 0 : 1;
+  console.log(journeySummary(result, started));
+  return result.passed === STEPS.length ? 0 : 1;
 }
 
 /** Seconds per step (default 60: the first includes the workbench's load on a busy machine). */

@@ -134,3 +134,50 @@ export function required<T>(value: T | undefined): T {
   assert(value !== undefined, 'an earlier step did not leave what this step needs');
   return value;
 }
+
+export interface JourneyStep<W> {
+  readonly name: string;
+  run(world: W): Promise<void>;
+}
+
+export interface JourneyResult {
+  readonly passed: number;
+  readonly failed: number;
+  readonly notRun: number;
+}
+
+/**
+ * Runs a journey's steps in order, as a user takes them. Each step builds on the ones before, so
+ * the first failure ends the journey: its screenshot is saved and the later steps are not run.
+ */
+export async function runJourney<W extends Driver>(steps: readonly JourneyStep<W>[], world: W, logDir: string): Promise<JourneyResult> {
+  let passed = 0;
+  for (const [index, step] of steps.entries()) {
+    const stepStart = Date.now();
+    try {
+      await step.run(world);
+      passed++;
+      console.log(`  ✔ ${step.name} (${seconds(Date.now() - stepStart)})`);
+    } catch (error) {
+      console.log(`  ✖ ${step.name}\n      ${error instanceof Error ? error.message : String(error)}`);
+      await screenshot(world, `failure-${String(index + 1).padStart(2, '0')}`).catch(() => undefined);
+      const notRun = steps.length - index - 1;
+      if (notRun > 0) {
+        console.log(`  (${notRun} later step(s) not run: they need this one)`);
+      }
+      console.log(`e2e: screenshots in ${world.artifacts}; VS Code logs in ${logDir}`);
+      return { passed, failed: 1, notRun };
+    }
+  }
+  return { passed, failed: 0, notRun: 0 };
+}
+
+/** The journey's count line, which test/run-all.sh sums: `e2e: N passed, N failed`. */
+export function journeySummary(result: JourneyResult, startedAt: number): string {
+  const notRun = result.notRun > 0 ? `, ${result.notRun} not run` : '';
+  return `e2e: ${result.passed} passed, ${result.failed} failed${notRun} (${seconds(Date.now() - startedAt)})`;
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

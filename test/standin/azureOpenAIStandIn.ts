@@ -385,24 +385,8 @@ export class AzureOpenAIStandIn {
       if (!(await writer.write(frames.reasoningEnd(summary)))) {return;}
     }
     if (!(await writer.write(frames.messageStart()))) {return;}
-    const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
-    const count = stopAt === undefined ? chunks.length : Math.min(stopAt, chunks.length);
-    let sent = '';
-    for (let i = 0; i < count; i++) {
-      if (delayMs > 0 && i > 0) {
-        if (!(await writer.flush()) || !(await writer.pause(delayMs))) {return;}
-      }
-      if (!(await writer.write(frames.textDelta(chunks[i])))) {return;}
-      sent += chunks[i];
-      this.options.onChunkWritten?.(i, chunks[i], performance.timeOrigin + performance.now());
-    }
-    if (scenario.dropAfterChunks !== undefined) {return writer.drop();}
-    if (scenario.stallAfterChunks !== undefined) {
-      await writer.flush();
-      await writer.closed;
-      return;
-    }
-    if (scenario.omitDone) {return writer.end();}
+    const sent = await this.writeText(writer, chunks, delayMs, scenario, (text) => frames.textDelta(text));
+    if (sent === undefined || (await this.endedByFault(writer, scenario))) {return;}
     if (delayMs > 0 && !(await writer.flush())) {return;}
     const usage = {
       input_tokens: countPromptTokens(input, instructions),
@@ -453,25 +437,8 @@ export class AzureOpenAIStandIn {
     const startsWithToolCall = chunks.length === 0 && (scenario.toolCalls?.length ?? 0) > 0;
     if (!(await writer.write(frames.promptFilter())) || (!startsWithToolCall && !(await writer.write(frames.role())))) {return;}
 
-    const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
-    const count = stopAt === undefined ? chunks.length : Math.min(stopAt, chunks.length);
-    let sent = '';
-    for (let i = 0; i < count; i++) {
-      if (delayMs > 0 && i > 0) {
-        if (!(await writer.flush()) || !(await writer.pause(delayMs))) {return;}
-      }
-      if (!(await writer.write(frames.content(chunks[i])))) {return;}
-      sent += chunks[i];
-      this.options.onChunkWritten?.(i, chunks[i], performance.timeOrigin + performance.now());
-    }
-
-    if (scenario.dropAfterChunks !== undefined) {return writer.drop();}
-    if (scenario.stallAfterChunks !== undefined) {
-      await writer.flush();
-      await writer.closed; // until the client gives up or the stand-in closes
-      return;
-    }
-    if (scenario.omitDone) {return writer.end();}
+    const sent = await this.writeText(writer, chunks, delayMs, scenario, (text) => frames.content(text));
+    if (sent === undefined || (await this.endedByFault(writer, scenario))) {return;}
     if (delayMs > 0 && !(await writer.flush())) {return;}
     const filtered = scenario.contentFilterAfterChunks !== undefined;
     const toolCalls = filtered ? [] : (scenario.toolCalls ?? []);
@@ -481,6 +448,40 @@ export class AzureOpenAIStandIn {
     if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent, reasoningTokens))))) {return;}
     if (!(await writer.write(DONE_FRAME))) {return;}
     await writer.end();
+  }
+
+  /**
+   * The answer's text pieces at the scenario's pace, each framed for its wire API, up to where a
+   * fault scenario stops the text; the bench hears of every piece written. The text sent, or
+   * undefined when the client left.
+   */
+  private async writeText(writer: ResponseWriter, chunks: readonly string[], delayMs: number, scenario: Scenario, frame: (text: string) => string): Promise<string | undefined> {
+    const stopAt = firstDefined(scenario.contentFilterAfterChunks, scenario.dropAfterChunks, scenario.stallAfterChunks);
+    const count = stopAt === undefined ? chunks.length : Math.min(stopAt, chunks.length);
+    let sent = '';
+    for (let i = 0; i < count; i++) {
+      const piece = chunks[i] as string;
+      if (delayMs > 0 && i > 0 && (!(await writer.flush()) || !(await writer.pause(delayMs)))) {return undefined;}
+      if (!(await writer.write(frame(piece)))) {return undefined;}
+      sent += piece;
+      this.options.onChunkWritten?.(i, piece, performance.timeOrigin + performance.now());
+    }
+    return sent;
+  }
+
+  /** Ends the stream the way a fault scenario asks (dropped, stalled, no end marker); false for none. */
+  private async endedByFault(writer: ResponseWriter, scenario: Scenario): Promise<boolean> {
+    if (scenario.dropAfterChunks !== undefined) {
+      await writer.drop();
+    } else if (scenario.stallAfterChunks !== undefined) {
+      await writer.flush();
+      await writer.closed; // until the client gives up or the stand-in closes
+    } else if (scenario.omitDone) {
+      await writer.end();
+    } else {
+      return false;
+    }
+    return true;
   }
 
   /** The scenario's tool calls as `delta.tool_calls` pieces; false when the client left. */

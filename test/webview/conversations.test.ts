@@ -3,38 +3,14 @@
  * Insert/Open, turn actions and keyboard (Up recalls, Escape closes). Run: node --test out/test/webview/
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import type { ChatMessageView } from '../../src/common/protocol';
-import { type ChatPage, ChatSession, PageServer, type PageOptions, launchBrowser, snapshot } from './chatPage';
+import { describe, test } from 'node:test';
+import { snapshot } from './chatPage';
+import { answer, chatPagesForThisFile, user } from './pageFixture';
 
-let browser: Browser;
-let server: PageServer;
-let session: ChatSession;
+const pages = chatPagesForThisFile();
 
-before(async () => {
-  server = await PageServer.start();
-  browser = await launchBrowser();
-  session = await ChatSession.start(browser, server);
-});
+const withPage = pages.withPage;
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(options: PageOptions, body: (chat: ChatPage) => Promise<void>): Promise<void> {
-  const chat = await session.open(options);
-  try {
-    await body(chat);
-    assert.deepEqual(chat.errors, [], 'no uncaught errors in the webview');
-  } finally {
-    chat.close();
-  }
-}
-
-const user = (id: string, text: string, extra: Partial<ChatMessageView> = {}): ChatMessageView => ({ id, role: 'user', text, status: 'done', ...extra });
-const answer = (id: string, text: string): ChatMessageView => ({ id, role: 'assistant', text, status: 'done' });
 
 describe('conversation history in the webview', () => {
   test('History opens by keyboard, lists titles and dates, searches through the host, opens and deletes with Undo', async () => {

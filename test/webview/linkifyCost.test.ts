@@ -5,25 +5,12 @@
  * at N and 4N characters in the same page: linear is about 4×, quadratic about 16×.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ChatSession, PageServer, type PageGlobals, launchBrowser, snapshot } from './chatPage';
+import { describe, test } from 'node:test';
+import { type PageGlobals, snapshot } from './chatPage';
+import { chatPagesForThisFile } from './pageFixture';
 import { minifiedJsonWithUrls, urlRun } from './corpus';
 
-let browser: Browser;
-let server: PageServer;
-let session: ChatSession;
-
-before(async () => {
-  server = await PageServer.start();
-  browser = await launchBrowser();
-  session = await ChatSession.start(browser, server);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pages = chatPagesForThisFile();
 
 /** Generous: linear is about 4, quadratic about 16; machine noise must not fail it. */
 const maxRatio = 8;
@@ -40,7 +27,7 @@ const inputs = [
 describe('linkify cost is linear in the length of the text', () => {
   for (const { name, make, n } of inputs) {
     test(`${name}: ${4 * n} characters cost about 4× what ${n} do`, async () => {
-      const chat = await session.open({ frames: 'manual' });
+      const chat = await pages.session().open({ frames: 'manual' });
       try {
         await chat.sendHost(snapshot());
         const [short, long] = await chat.page.evaluate(

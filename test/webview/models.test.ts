@@ -5,37 +5,15 @@
  * take an effort).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import type { ChatMessageView, HostToWebviewMessage } from '../../src/common/protocol';
-import { type ChatPage, ChatSession, launchBrowser, PageServer, snapshot } from './chatPage';
+import { type ChatPage, snapshot } from './chatPage';
+import { chatPagesForThisFile, user } from './pageFixture';
 
-let browser: Browser;
-let server: PageServer;
-let session: ChatSession;
+const pages = chatPagesForThisFile();
 
-before(async () => {
-  server = await PageServer.start();
-  browser = await launchBrowser();
-  session = await ChatSession.start(browser, server);
-});
+const withPage = (body: (chat: ChatPage) => Promise<void>) => pages.withPage({}, body);
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(body: (chat: ChatPage) => Promise<void>): Promise<void> {
-  const chat = await session.open({});
-  try {
-    await body(chat);
-    assert.deepEqual(chat.errors, [], 'no uncaught errors in the webview');
-  } finally {
-    chat.close();
-  }
-}
-
-const user = (id: string, text: string): ChatMessageView => ({ id, role: 'user', text, status: 'done' });
 const streaming = (id: string): ChatMessageView => ({ id, role: 'assistant', text: '', status: 'streaming' });
 
 describe('models in the chat webview', () => {

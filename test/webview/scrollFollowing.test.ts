@@ -6,44 +6,16 @@
  * between (real frames, so content-visibility, scroll anchoring and layout behave as in VS Code).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import type { ChatMessageView } from '../../src/common/protocol';
-import { type ChatPage, ChatSession, PageServer, type PageGlobals, type PageOptions, launchBrowser, snapshot } from './chatPage';
+import { type ChatPage, type PageGlobals, type PageOptions, snapshot } from './chatPage';
+import { answer, chatPagesForThisFile, user } from './pageFixture';
 import { longAnswer, referenceAnswer } from './corpus';
 
-let browser: Browser;
-let server: PageServer;
-let session: ChatSession;
+const pages = chatPagesForThisFile();
 
-before(async () => {
-  server = await PageServer.start();
-  browser = await launchBrowser();
-  session = await ChatSession.start(browser, server);
-});
+const withPage = pages.withPage;
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(options: PageOptions, body: (chat: ChatPage) => Promise<void>): Promise<void> {
-  const chat = await session.open(options);
-  try {
-    await body(chat);
-    assert.deepEqual(chat.errors, [], 'no uncaught errors in the webview');
-  } finally {
-    chat.close();
-  }
-}
-
-const user = (id: string, text: string): ChatMessageView => ({ id, role: 'user', text, status: 'done' });
-const answer = (id: string, text: string, status: ChatMessageView['status'] = 'done'): ChatMessageView => ({
-  id,
-  role: 'assistant',
-  text,
-  status,
-});
 
 /** The side bar in a 1400×900 VS Code window: about 300–400 px wide. */
 const sidebar: PageOptions = { surface: 'sidebar', width: 340, height: 820 };

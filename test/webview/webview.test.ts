@@ -7,43 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import type { ChatMessageView, HostToWebviewMessage } from '../../src/common/protocol';
-import { type ChatPage, ChatSession, LeakServer, PageServer, type PageGlobals, type PageOptions, launchBrowser, snapshot } from './chatPage';
+import { LeakServer, type PageGlobals, snapshot } from './chatPage';
+import { answer, chatPagesForThisFile, user } from './pageFixture';
 import { hostileCorpus, longAnswer, markdownCorpus } from './corpus';
 
-let browser: Browser;
-let server: PageServer;
-let session: ChatSession;
+const pages = chatPagesForThisFile();
 
-before(async () => {
-  server = await PageServer.start();
-  browser = await launchBrowser();
-  session = await ChatSession.start(browser, server);
-});
+const withPage = pages.withPage;
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function withPage(options: PageOptions, body: (chat: ChatPage) => Promise<void>): Promise<void> {
-  const chat = await session.open(options);
-  try {
-    await body(chat);
-    assert.deepEqual(chat.errors, [], 'no uncaught errors in the webview');
-  } finally {
-    chat.close();
-  }
-}
-
-const user = (id: string, text: string): ChatMessageView => ({ id, role: 'user', text, status: 'done' });
-const answer = (id: string, text: string, status: ChatMessageView['status'] = 'done'): ChatMessageView => ({
-  id,
-  role: 'assistant',
-  text,
-  status,
-});
 const added = (message: ChatMessageView): HostToWebviewMessage => ({ type: 'messageAdded', message });
 const delta = (messageId: string, text: string): HostToWebviewMessage => ({ type: 'delta', messageId, text });
 const finished = (messageId: string, status: ChatMessageView['status'] = 'done'): HostToWebviewMessage => ({
