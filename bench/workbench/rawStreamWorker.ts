@@ -1,15 +1,19 @@
 /**
  * The raw `openai` SDK in its own node process, as the extension host is in its own: forked by
  * answerRuns.ts and kept warm, it streams one answer per request from the parent and replies
- * with the time from request to the last delta. (In the bench's own process the SDK would share
+ * with the time from request to the last delta. Each worker is either the SDK as published or the
+ * SDK reading the stream one event at a time as the extension does. (In the bench's own process the SDK would share
  * one thread with the stand-in writing the stream, which slows both.)
  */
 import { AzureOpenAI } from 'openai';
+import { fetchReadingEventSized } from '../../src/azure/eventSizedReads';
 
 interface Job {
   readonly endpoint: string;
   readonly apiKey: string;
   readonly deployment: string;
+  /** Read the stream one event at a time, as the extension does (src/azure/eventSizedReads.ts). */
+  readonly eventSized: boolean;
 }
 
 process.on('message', (job: Job) => {
@@ -22,7 +26,13 @@ process.on('message', (job: Job) => {
 let client: AzureOpenAI | undefined;
 
 async function stream(job: Job): Promise<{ elapsedMs: number; received: number }> {
-  client ??= new AzureOpenAI({ endpoint: job.endpoint, apiKey: job.apiKey, apiVersion: '2024-10-21', deployment: job.deployment });
+  client ??= new AzureOpenAI({
+    endpoint: job.endpoint,
+    apiKey: job.apiKey,
+    apiVersion: '2024-10-21',
+    deployment: job.deployment,
+    ...(job.eventSized ? { fetch: fetchReadingEventSized() } : {}),
+  });
   const started = performance.now();
   const response = await client.chat.completions.create({ model: job.deployment, messages: [{ role: 'user', content: 'Write a long answer.' }], stream: true });
   let received = 0;

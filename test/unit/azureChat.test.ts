@@ -154,6 +154,7 @@ for (const wire of wires) {
       const answer = await stack.ask('drop');
       assert.equal(answer?.text, 'one two ');
       assert.equal(answer?.status, 'error');
+      assert.match(answer?.problem?.title ?? '', /connection closed in the middle of the answer/);
       assert.ok(answer?.problem?.actions.includes('retry'));
       standIn.enqueue({ chunks: ['fine now'] });
       assert.ok(answer && stack.session.retry(answer.id));
