@@ -18,6 +18,7 @@ import { registerDeploymentDiscovery } from './discovery/vscodeDiscovery';
 import { registerDiagnostics } from './diagnostics/vscodeDiagnostics';
 import { createModelFeature } from './models/modelFeature';
 import { countTokensWithChatTokenizer, registerLanguageModels } from './languageModels/registerLanguageModels';
+import type { FixAction } from './common/protocol';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -60,8 +61,13 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
   };
   context.subscriptions.push(conversations.onDidChangeActive(() => void followActive()), { dispose: () => following.dispose() });
   void followActive();
+  // Sign in, Set API Key and Set Subscription Key run from the palette: a waiting question whose
+  // card asked for that fix is answered once it works, as with the card's button.
+  const fixesFromPalette = new vscode.EventEmitter<FixAction>();
+  context.subscriptions.push(fixesFromPalette);
   const bind = (surface: WebviewSurface) =>
     conversations.bind(surface, {
+      onDidStartFixElsewhere: (listener) => fixesFromPalette.event(listener),
       connection: () => connection.view(),
       onDidChangeConnection: (listener) => connection.onDidChange(listener),
       runFix: (action) => void runFix(action),
@@ -77,10 +83,19 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     panels,
     vscode.window.registerWebviewViewProvider(chatViewId, new ChatViewProvider(context.extensionUri, bind)),
     vscode.commands.registerCommand('azureOpenAIChat.openChat', () => panels.show()),
-    vscode.commands.registerCommand('azureOpenAIChat.signIn', () => signIn(fixDeps)),
-    vscode.commands.registerCommand('azureOpenAIChat.setApiKey', () => secrets.promptAndStore(SecretName.apiKey)),
+    vscode.commands.registerCommand('azureOpenAIChat.signIn', () => {
+      fixesFromPalette.fire('signIn');
+      return signIn(fixDeps);
+    }),
+    vscode.commands.registerCommand('azureOpenAIChat.setApiKey', () => {
+      fixesFromPalette.fire('setApiKey');
+      return secrets.promptAndStore(SecretName.apiKey);
+    }),
     vscode.commands.registerCommand('azureOpenAIChat.clearApiKey', () => secrets.clear(SecretName.apiKey)),
-    vscode.commands.registerCommand('azureOpenAIChat.setSubscriptionKey', () => secrets.promptAndStore(SecretName.apimSubscriptionKey)),
+    vscode.commands.registerCommand('azureOpenAIChat.setSubscriptionKey', () => {
+      fixesFromPalette.fire('setSubscriptionKey');
+      return secrets.promptAndStore(SecretName.apimSubscriptionKey);
+    }),
     vscode.commands.registerCommand('azureOpenAIChat.clearSubscriptionKey', () => secrets.clear(SecretName.apimSubscriptionKey)),
     vscode.commands.registerCommand('azureOpenAIChat.showLog', () => log.show()),
   );

@@ -33,7 +33,7 @@ export class ConversationsUi {
 
   constructor(private readonly parts: ConversationsUiParts) {
     const { root, topBar, composer, post } = parts;
-    this.history = new HistoryView(post);
+    this.history = new HistoryView(post, () => composer.focus());
     const historyButton = element('button', { className: 'icon-button show-history', attributes: { id: 'show-history', type: 'button', 'aria-label': 'Conversation history', title: 'Conversation history' } });
     historyButton.addEventListener('click', () => this.history.toggle());
     topBar.append(historyButton);

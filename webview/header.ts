@@ -56,22 +56,20 @@ export class Header {
   private renderDetails(connection: ConnectionView): HTMLElement[] {
     switch (connection.state) {
       case 'signedOut': {
-        // The two ways in are always offered; the problem's own buttons must not repeat them.
-        const shown: readonly FixAction[] = ['signIn', 'setApiKey'];
+        // The ways in that work with the auth setting: the problem names them ("No API key is
+        // stored" offers only the key; a Microsoft sign-in would change nothing there). Its own
+        // buttons must not repeat them.
+        const waysIn = signInWays.filter((way) => !connection.problem || connection.problem.actions.includes(way.action));
+        const shown = waysIn.map((way) => way.action);
         const parts: HTMLElement[] = [];
         if (connection.problem) {
           parts.push(renderProblem(connection.problem, withoutRetry(connection.problem.actions).filter((a) => !shown.includes(a))));
         } else {
           parts.push(element('p', { className: 'connection-hint', text: 'Sign in to chat with your Azure OpenAI deployment.' }));
         }
-        parts.push(
-          element(
-            'div',
-            { className: 'connection-actions' },
-            actionButton('signIn', true, 'sign-in'),
-            actionButton('setApiKey', false, 'use-api-key'),
-          ),
-        );
+        if (waysIn.length > 0) {
+          parts.push(element('div', { className: 'connection-actions' }, ...waysIn.map((way, index) => actionButton(way.action, index === 0, way.id))));
+        }
         return parts;
       }
       case 'misconfigured': {
@@ -85,6 +83,12 @@ export class Header {
     }
   }
 }
+
+/** The header's ways in while signed out, first the primary one. */
+const signInWays: readonly { readonly action: FixAction; readonly id: string }[] = [
+  { action: 'signIn', id: 'sign-in' },
+  { action: 'setApiKey', id: 'use-api-key' },
+];
 
 /** Retry names a message; the header has none to name. */
 function withoutRetry(actions: readonly FixAction[]): FixAction[] {

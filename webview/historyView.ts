@@ -37,7 +37,11 @@ export class HistoryView {
   private readonly dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
   private readonly times = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
-  constructor(private readonly post: (message: WebviewToHostMessage) => void) {
+  constructor(
+    private readonly post: (message: WebviewToHostMessage) => void,
+    /** Where focus goes once a conversation is opened from the list: the question box. */
+    private readonly focusAfterOpen: () => void,
+  ) {
     this.search = element('input', {
       className: 'history-search',
       attributes: { id: 'history-search', type: 'search', placeholder: 'Search conversations', 'aria-label': 'Search conversations', 'aria-controls': 'history-list' },
@@ -202,6 +206,8 @@ export class HistoryView {
         this.post({ type: 'openConversation', id });
         this.returnFocus = undefined;
         this.close();
+        // The conversation is open to be continued; without this, focus fell to <body>.
+        this.focusAfterOpen();
         break;
       case 'rename':
         this.post({ type: 'renameConversation', id });

@@ -85,6 +85,13 @@ export function parseHostMessage(data: unknown): HostToWebviewMessage | undefine
     case 'focusInput':
     case 'showHistory':
       return { type };
+    case 'waiting':
+      return typeof data.messageId === 'string' &&
+        typeof data.seconds === 'number' &&
+        Number.isFinite(data.seconds) &&
+        (data.reason === 'rateLimited' || data.reason === 'serviceTrouble')
+        ? { type, messageId: data.messageId, seconds: Math.max(0, Math.round(data.seconds)), reason: data.reason }
+        : undefined;
     // Models: reasoning summaries, usage, where sending starts, the effort control.
     case 'reasoningDelta':
       return typeof data.messageId === 'string' && typeof data.text === 'string' ? { type, messageId: data.messageId, text: data.text } : undefined;

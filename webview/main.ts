@@ -14,6 +14,7 @@ import { MessageList } from './messageList';
 import { ModelsUi } from './models';
 import { actionLabels } from './problems';
 import { Host } from './vscodeApi';
+import { WaitNotice } from './waitNotice';
 
 const host = new Host();
 const root = document.getElementById('chat-root') ?? document.body.appendChild(document.createElement('div'));
@@ -22,6 +23,7 @@ root.id = 'chat-root';
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
 const models = new ModelsUi((id) => messages.elementFor(id), (effort) => host.post({ type: 'setReasoningEffort', effort }));
+const waits = new WaitNotice((id) => messages.elementFor(id));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
@@ -123,10 +125,15 @@ function handle(message: HostToWebviewMessage): void {
       models.restore([message.message], false);
       return;
     case 'delta':
+      waits.clear(message.messageId);
       messages.appendDelta(message.messageId, message.text);
       return;
     case 'messageFinished':
+      waits.clear(message.messageId);
       messages.finish(message.messageId, message.status, message.problem);
+      return;
+    case 'waiting':
+      waits.show(message.messageId, message.seconds, message.reason);
       return;
     case 'messageRemoved':
       messages.remove(message.messageId);

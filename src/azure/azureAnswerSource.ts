@@ -78,6 +78,9 @@ export class AzureAnswerSource implements AnswerSource {
           case 'usage':
             onDetail?.({ type: 'usage', usage: event.usage, ...(info ? { contextWindow: info.profile.contextWindow } : {}) });
             break;
+          case 'waiting':
+            onDetail?.({ type: 'waiting', ms: event.ms, reason: event.reason });
+            break;
           default:
             // The chat offers no tools, so the model makes no tool calls.
             break;

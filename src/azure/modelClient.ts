@@ -24,6 +24,9 @@ import { responsesBody, streamResponses } from './responsesWire';
 import { defaultRetryPolicy, type RetryPolicy, retryDelayMs, waitUnlessAborted } from './retryPolicy';
 import { guardStream } from './streamGuard';
 
+/** Waits shorter than this pass unremarked: a note that flashes for half a second helps nobody. */
+const noticeableWaitMs = 1000;
+
 export interface AzureModelClientDeps {
   readonly connection: () => Promise<ConnectionResult>;
   readonly log: Logger;
@@ -155,6 +158,10 @@ export class AzureModelClient {
           const delay = retryDelayMs(error, attempt, this.deps.retry ?? defaultRetryPolicy);
           if (delay !== undefined) {
             this.deps.log.info(`Retrying ${settings.deployment} in ${Math.round(delay)} ms (retry ${attempt})`);
+            // A wait the user would notice is explained in the answer, not only in the log.
+            if (delay >= noticeableWaitMs) {
+              onEvent({ type: 'waiting', ms: delay, reason: explained.status === 429 ? 'rateLimited' : 'serviceTrouble' });
+            }
             if (!(await waitUnlessAborted(delay, signal))) {
               return { kind: 'stopped' };
             }

@@ -87,7 +87,12 @@ export type ModelEvent =
   /** The tool call is complete, with all its arguments. */
   | { readonly type: 'toolCallEnd'; readonly call: ToolCall }
   /** Token counts of this answer; sent once, near the end. */
-  | { readonly type: 'usage'; readonly usage: TokenUsage };
+  | { readonly type: 'usage'; readonly usage: TokenUsage }
+  /** Nothing arrived yet and the request is tried again after `ms`: Azure asked to wait (429) or failed. */
+  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason };
+
+/** Why an answer waits before it is tried again. */
+export type WaitReason = 'rateLimited' | 'serviceTrouble';
 
 export type ModelEventSink = (event: ModelEvent) => void;
 

@@ -1,7 +1,7 @@
 import type { ProblemView } from '../common/protocol';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
 import type { FailureKind } from '../azure/failureKind';
-import type { TokenUsage } from '../azure/modelRequest';
+import type { TokenUsage, WaitReason } from '../azure/modelRequest';
 
 /** What an answer reports besides its text; a source that has none never calls onDetail. */
 export type AnswerDetail =
@@ -10,7 +10,9 @@ export type AnswerDetail =
   /** Token counts of the answer, and the model's context window when known. */
   | { readonly type: 'usage'; readonly usage: TokenUsage; readonly contextWindow?: number }
   /** Only turns from `firstTurn` on were sent: the earlier ones no longer fit the context window. */
-  | { readonly type: 'sent'; readonly firstTurn: number };
+  | { readonly type: 'sent'; readonly firstTurn: number }
+  /** The answer waits `ms` before the request is tried again (a rate limit or a failing service). */
+  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason };
 
 /**
  * Where answers come from. The chat session only knows this interface, so the same session

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WaitReason } from '../azure/modelRequest';
 import type { ChatMessageView, MessageStatus, ProblemView, UsageView } from '../common/protocol';
 import { Disposable } from '../common/dispose';
 import { Emitter } from '../common/events';
@@ -20,7 +21,9 @@ export type ConversationEvent =
   // Models: reasoning summaries, usage, and where sending starts when the context window is full.
   | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
   | { readonly type: 'usage'; readonly messageId: string; readonly usage: UsageView }
-  | { readonly type: 'sendingStartsAt'; readonly messageId: string | undefined };
+  | { readonly type: 'sendingStartsAt'; readonly messageId: string | undefined }
+  /** The answer waits `seconds` before its request is tried again. */
+  | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: WaitReason };
 
 const contentFilteredProblem: ProblemView = {
   title: "Azure's content filter withheld the rest of this answer.",
@@ -225,6 +228,10 @@ export class ChatSession extends Disposable {
         this.changes.fire({ type: 'usage', messageId: answerId, usage });
         return;
       }
+      case 'waiting':
+        // Shown while it lasts, never saved: the answer's next text or its end replaces it.
+        this.changes.fire({ type: 'waiting', messageId: answerId, seconds: Math.ceil(detail.ms / 1000), reason: detail.reason });
+        return;
       case 'sent': {
         const firstSentId = detail.firstTurn > 0 ? turns[detail.firstTurn]?.id : undefined;
         if (firstSentId !== this.firstSentId) {

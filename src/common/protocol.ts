@@ -143,6 +143,8 @@ export type HostToWebviewMessage =
   | { readonly type: 'attachments'; readonly items: readonly AttachmentView[] }
   | { readonly type: 'focusInput' }
   | { readonly type: 'showHistory' }
+  /** The answer waits before its request is tried again; its next text or its end clears this. */
+  | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: 'rateLimited' | 'serviceTrouble' }
   | ModelsHostMessage;
 
 export type WebviewToHostMessage =

@@ -19,7 +19,13 @@ export interface Connection {
 
 export type ConnectionResult =
   | { readonly ok: true; readonly connection: Connection }
-  | { readonly ok: false; readonly state: Exclude<ConnectionView['state'], 'ready' | 'checking'>; readonly problem: ProblemView };
+  | {
+      readonly ok: false;
+      readonly state: Exclude<ConnectionView['state'], 'ready' | 'checking'>;
+      readonly problem: ProblemView;
+      /** The configured deployment, when settings are valid and only the sign-in is missing. */
+      readonly deployment?: string;
+    };
 
 export interface ConnectionManagerDeps {
   readonly readSettings: () => RawSettings;
@@ -92,7 +98,7 @@ export class ConnectionManager extends Disposable {
       this.deps.secrets.get(SecretName.apimSubscriptionKey),
     ]);
     if (!resolved.ok) {
-      return { ok: false, state: resolved.state === 'signedOut' ? 'signedOut' : 'misconfigured', problem: resolved.problem };
+      return { ok: false, state: resolved.state === 'signedOut' ? 'signedOut' : 'misconfigured', problem: resolved.problem, deployment: settings.deployment };
     }
     // The subscription key opens every API of its subscription: gateways and trusted hosts only.
     const keyVerdict = checkSubscriptionKeyHost(settings.endpoint, settings.trustedHosts);
@@ -119,5 +125,7 @@ export function toConnectionView(result: ConnectionResult, describeTenant?: (ten
       ...(tenant ? { tenant } : {}),
     };
   }
-  return { state: result.state, label: result.state === 'signedOut' ? 'Not signed in' : 'Not configured', deployment: '', problem: result.problem };
+  // A deployment that is set is shown while signed out too: "Select deployment" there would send
+  // a new user to pick one they already have.
+  return { state: result.state, label: result.state === 'signedOut' ? 'Not signed in' : 'Not configured', deployment: result.deployment ?? '', problem: result.problem };
 }

@@ -136,7 +136,8 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
             progress.report(new vscode.LanguageModelToolCallPart(event.call.callId, event.call.name, toolInput(event.call.name, event.call.arguments)));
             break;
           default:
-          // Reasoning summaries are not answer text; usage and the call's pieces are reported whole above.
+          // Reasoning summaries are not answer text; usage and the call's pieces are reported whole above;
+          // a wait before a retry has no place in the language model API (the caller sees only time pass).
         }
       });
     } catch (error) {

@@ -28,6 +28,11 @@ export interface BindingDeps {
   readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...). Never an arbitrary command. */
   readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>) => void;
+  /**
+   * A fix the user ran from the command palette: a problem card's text names those commands
+   * ("Run Azure OpenAI: Set API Key"), so they count as the card's own button.
+   */
+  readonly onDidStartFixElsewhere?: (listener: (action: FixAction) => void) => IDisposable;
   readonly openLink: (url: string) => void;
   /** Models: the deployment's reasoning effort control; absent hides it. */
   readonly models?: ModelStateProvider;
@@ -85,6 +90,9 @@ export class ChatWebviewBinding extends Disposable {
     );
     // After the header learned of the new connection, so the view shows "Signed in" first.
     this.answerAfterFix = this._register(new AnswerAfterFix({ session: () => this.session, onDidChangeConnection: deps.onDidChangeConnection }));
+    if (deps.onDidStartFixElsewhere) {
+      this._register(deps.onDidStartFixElsewhere((action) => this.answerAfterFix.fixStarted(action)));
+    }
     this._register(
       surface.onDidChangeVisibility(() => {
         if (surface.visible && this.stale) {
@@ -233,6 +241,10 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'sendingStartsAt':
         this.post(event.messageId ? { type: 'sendingStartsAt', messageId: event.messageId } : { type: 'sendingStartsAt' });
+        return;
+      case 'waiting':
+        this.flushDeltas();
+        this.post({ type: 'waiting', messageId: event.messageId, seconds: event.seconds, reason: event.reason });
         return;
       case 'messageRemoved':
         this.post({ type: 'messageRemoved', messageId: event.messageId });

@@ -74,7 +74,9 @@ function chatView(auth: 'auto' | 'apiKey') {
   const surface = new FakeSurface();
   const fixes: FixAction[] = [];
   let succeeds = true;
+  const palette = new Emitter<FixAction>();
   const binding = new ChatWebviewBinding(surface, {
+    onDidStartFixElsewhere: palette.event,
     session: chat.session,
     connection: () => chat.connection.view(),
     onDidChangeConnection: chat.connection.onDidChange,
@@ -110,6 +112,16 @@ function chatView(auth: 'auto' | 'apiKey') {
     },
     click(action: FixAction) {
       surface.fromWebview({ type: 'fix', action });
+    },
+    /** The user runs the fix's command from the palette, as the card's text tells them to. */
+    runFromPalette(action: 'signIn' | 'setApiKey') {
+      palette.fire(action);
+      if (action === 'setApiKey') {
+        secrets.values.set(SecretName.apiKey, apiKey);
+      } else {
+        microsoft.signedIn = true;
+      }
+      setTimeout(() => chat.connection.invalidate(), 5);
     },
   };
 }
@@ -164,6 +176,8 @@ describe('a question asked before signing in is answered once the problem card i
     const chat = chatView('apiKey');
     const failed = await chat.askInView('Key question');
     assert.deepEqual(failed?.problem?.actions, ['setApiKey']);
+    // The header, signed out, still names the deployment that is set (not "Select deployment").
+    assert.equal((await chat.connection.view()).deployment, 'gpt-4o-mini');
     chat.click('setApiKey');
     await until(() => chat.session.messages.at(-1)?.status === 'done', 'the answer');
     assert.deepEqual(
@@ -171,6 +185,25 @@ describe('a question asked before signing in is answered once the problem card i
       ['user', 'assistant'],
     );
     assert.equal(standIn.requests[0]?.auth, 'apiKey');
+    chat.binding.dispose();
+  });
+
+  test('the fix the card names, run from the command palette instead (Set API Key), answers the question too', async () => {
+    const chat = chatView('apiKey');
+    const failed = await chat.askInView('Asked before the key was set');
+    assert.deepEqual(failed?.problem?.actions, ['setApiKey']);
+    chat.runFromPalette('setApiKey');
+    await until(() => chat.session.messages.at(-1)?.status === 'done', 'the answer');
+    assert.deepEqual(
+      chat.session.messages.map((m) => [m.role, m.status]),
+      [
+        ['user', 'done'],
+        ['assistant', 'done'],
+      ],
+      'the card is gone and the question answered',
+    );
+    assert.equal(standIn.requests.length, 1);
+    assert.deepEqual(chat.fixes, [], 'no card button was clicked');
     chat.binding.dispose();
   });
 
@@ -188,7 +221,8 @@ describe('a question asked before signing in is answered once the problem card i
   test('without a fix from the chat, or after the user moved on, nothing is re-asked', async () => {
     const chat = chatView('auto');
     await chat.askInView('Old question');
-    // Signed in some other way (the command palette), with no card clicked: the user decides.
+    // Signed in some other way (another extension's Microsoft sign-in), with no fix started from
+    // the chat or the palette: the user decides.
     chat.microsoft.signedIn = true;
     chat.connection.invalidate();
     await settle();

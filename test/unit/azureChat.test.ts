@@ -177,10 +177,14 @@ for (const wire of wires) {
     test('429 with retry-after is retried by the SDK after the wait, then succeeds', async () => {
       standIn.enqueue({ rateLimit: { retryAfterSeconds: 1 } }, { chunks: ['after the wait'] });
       const started = Date.now();
-      const answer = await keyStack().ask('busy service');
+      const stack = keyStack();
+      const waits: unknown[] = [];
+      stack.session.onDidChange((event) => event.type === 'waiting' && waits.push({ seconds: event.seconds, reason: event.reason }));
+      const answer = await stack.ask('busy service');
       assert.equal(answer?.text, 'after the wait');
       assert.equal(standIn.requests.length, 2);
       assert.ok(Date.now() - started >= 900, 'waited for retry-after');
+      assert.deepEqual(waits, [{ seconds: 1, reason: 'rateLimited' }], 'the answer says it waits, and why');
     });
 
     test('429 asking for a long wait is not slept through: the user is told how long, and the question stays', async () => {

@@ -50,6 +50,8 @@ describe('conversation history in the webview', () => {
       await chat.page.keyboard.press('Enter');
       assert.deepEqual(await chat.posted(), [{ type: 'openConversation', id: 'c2' }]);
       assert.equal(await chat.page.locator('#history').isHidden(), true);
+      // Opened to be continued: the question box has focus, not <body>.
+      assert.equal(await chat.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id), 'question');
 
       await chat.page.locator('#show-history').click();
       await chat.sendHost({ type: 'history', query: 'old', items: [{ id: 'c2', title: 'Older one', updated: now }] });

@@ -78,6 +78,19 @@ describe('startup and snapshot', () => {
 });
 
 describe('streaming answers', () => {
+  test('a wait for a rate limit is said in the answer, and the first text takes the note away', async () => {
+    await withPage({}, async (chat) => {
+      await chat.sendHost(snapshot(), added(user('u1', 'Busy?')), added(answer('a1', '', 'streaming')), { type: 'busy', busy: true });
+      await chat.sendHost({ type: 'waiting', messageId: 'a1', seconds: 15, reason: 'rateLimited' });
+      const note = chat.page.locator('.message.assistant .wait-notice');
+      assert.equal(await note.textContent(), 'Azure OpenAI asked to wait (rate limit): trying again in 15 s. Your question is kept; Stop cancels.');
+      assert.equal(await note.getAttribute('role'), 'status', 'announced to screen readers');
+      await chat.sendHost(delta('a1', 'Here it is.'));
+      await chat.waitForPainted('a1', 11);
+      assert.equal(await note.count(), 0);
+    });
+  });
+
   test('render markdown incrementally and never re-create finished blocks', async () => {
     await withPage({}, async (chat) => {
       await chat.sendHost(snapshot(), added(user('u1', 'Explain')), added(answer('a1', '', 'streaming')), { type: 'busy', busy: true });
@@ -515,6 +528,16 @@ describe('connection header', () => {
       await chat.sendHost({ type: 'connection', connection: { state: 'ready', label: 'API key', deployment: 'gpt-4o' } });
       assert.equal(await chat.page.locator('#sign-in').count(), 0);
       assert.equal(await chat.page.locator('#connection .connection-label').textContent(), 'API key');
+    });
+  });
+
+  test('signed out with auth "apiKey": only the API key is offered, since a Microsoft sign-in would change nothing', async () => {
+    await withPage({}, async (chat) => {
+      const problem = { title: 'No API key is stored.', detail: 'Run "Azure OpenAI: Set API Key".', actions: ['setApiKey' as const] };
+      await chat.sendHost(snapshot([], { connection: { state: 'signedOut', label: 'Not signed in', deployment: 'gpt-4o', problem } }));
+      assert.equal(await chat.page.locator('#sign-in').count(), 0, 'no Sign in with Microsoft');
+      assert.equal(await chat.page.locator('#use-api-key').count(), 1);
+      assert.equal(await chat.page.locator('#connection button', { hasText: /API key/ }).count(), 1, 'the key is offered once, not again by the problem');
     });
   });
 
