@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import type { FixAction, HostToWebviewMessage } from '../../src/common/protocol';
-import type { IDisposable } from '../../src/common/dispose';
+import type { FixAction } from '../../src/common/protocol';
 import { Emitter } from '../../src/common/events';
 import { SecretName } from '../../src/config/settingKeys';
 import { silentLogger } from '../../src/logging/logger';
-import { ChatWebviewBinding, type WebviewSurface } from '../../src/webviewHost/chatWebviewBinding';
+import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
 import { ManagedIdentityStandIn } from '../standin/managedIdentityStandIn';
 import { applyToProcessEnv, isolatedAzureEnvironment } from '../standin/testEnvironment';
 import { createChatStack, MemorySecrets, StandInMicrosoftSessions } from './chatStack';
+import { FakeSurface } from './fakeSurface';
 
 /**
  * Ask first, then sign in (issue 9, item 1): a question asked before the chat could reach Azure
@@ -38,25 +38,6 @@ beforeEach(() => {
 });
 afterEach(() => restoreEnv?.());
 
-/** Stands in for VS Code's webview object: records what the host posts. */
-class FakeSurface implements WebviewSurface {
-  readonly posted: HostToWebviewMessage[] = [];
-  private readonly incoming = new Emitter<unknown>();
-  readonly visible = true;
-  postMessage(message: HostToWebviewMessage): PromiseLike<boolean> {
-    this.posted.push(message);
-    return Promise.resolve(true);
-  }
-  onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
-    return this.incoming.event(listener);
-  }
-  onDidChangeVisibility(): IDisposable {
-    return { dispose() {} };
-  }
-  fromWebview(message: unknown): void {
-    this.incoming.fire(message);
-  }
-}
 
 /**
  * The chat as the extension wires it, with the fixes doing what VS Code would after the user

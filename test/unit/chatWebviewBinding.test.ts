@@ -1,41 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ConnectionView, FixAction, HostToWebviewMessage } from '../../src/common/protocol';
-import type { IDisposable } from '../../src/common/dispose';
+import type { ConnectionView, FixAction } from '../../src/common/protocol';
 import { Emitter } from '../../src/common/events';
 import type { StreamEnd } from '../../src/azure/chatStream';
 import type { AnswerSource } from '../../src/chat/answerSource';
 import { ChatSession } from '../../src/chat/chatSession';
 import type { Logger } from '../../src/logging/logger';
-import { ChatWebviewBinding, type WebviewSurface } from '../../src/webviewHost/chatWebviewBinding';
+import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
+import { FakeSurface } from './fakeSurface';
 
-/** Stands in for VS Code's webview object: records what the host posts. */
-class FakeSurface implements WebviewSurface {
-  readonly posted: HostToWebviewMessage[] = [];
-  private readonly incoming = new Emitter<unknown>();
-  private readonly visibility = new Emitter<void>();
-  visible = true;
-  postMessage(message: HostToWebviewMessage): PromiseLike<boolean> {
-    this.posted.push(message);
-    return Promise.resolve(true);
-  }
-  onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
-    return this.incoming.event(listener);
-  }
-  onDidChangeVisibility(listener: () => void): IDisposable {
-    return this.visibility.event(listener);
-  }
-  fromWebview(message: unknown): void {
-    this.incoming.fire(message);
-  }
-  setVisible(visible: boolean): void {
-    this.visible = visible;
-    this.visibility.fire();
-  }
-  types(): string[] {
-    return this.posted.map((message) => message.type);
-  }
-}
 
 /** Streams the given pieces synchronously, then waits for the test to release it. */
 class ManualSource implements AnswerSource {

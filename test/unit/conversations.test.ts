@@ -13,13 +13,11 @@ import { ConversationLibrary } from '../../src/chat/conversationLibrary';
 import { ConversationStore, importedConversationId, titleFromQuestion } from '../../src/chat/conversationStore';
 import { estimateTokens, makeAttachment, maxAttachmentCharacters, questionWithContext } from '../../src/chat/editorContext';
 import { conversationToMarkdown } from '../../src/chat/markdownExport';
-import type { IDisposable } from '../../src/common/dispose';
-import { Emitter } from '../../src/common/events';
-import type { HostToWebviewMessage } from '../../src/common/protocol';
 import { silentLogger } from '../../src/logging/logger';
-import { ChatWebviewBinding, type WebviewSurface } from '../../src/webviewHost/chatWebviewBinding';
+import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import type { EditorActions } from '../../src/webviewHost/conversationController';
 import { parseWebviewMessage } from '../../src/webviewHost/messageValidation';
+import { FakeSurface } from './fakeSurface';
 
 /** Answers every question with "Answer to <question>" and records what the model was sent. */
 class EchoSource implements AnswerSource {
@@ -31,28 +29,6 @@ class EchoSource implements AnswerSource {
   }
 }
 
-class FakeSurface implements WebviewSurface {
-  readonly posted: HostToWebviewMessage[] = [];
-  private readonly incoming = new Emitter<unknown>();
-  readonly visible = true;
-  constructor(readonly kind: 'panel' | 'sidebar' = 'panel') {}
-  postMessage(message: HostToWebviewMessage): PromiseLike<boolean> {
-    this.posted.push(message);
-    return Promise.resolve(true);
-  }
-  onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
-    return this.incoming.event(listener);
-  }
-  onDidChangeVisibility(): IDisposable {
-    return { dispose: () => undefined };
-  }
-  fromWebview(message: unknown): void {
-    this.incoming.fire(message);
-  }
-  last<T extends HostToWebviewMessage['type']>(type: T): Extract<HostToWebviewMessage, { type: T }> | undefined {
-    return this.posted.filter((message): message is Extract<HostToWebviewMessage, { type: T }> => message.type === type).at(-1);
-  }
-}
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 
@@ -228,7 +204,7 @@ describe('a view and its conversations', () => {
       askTitle: async () => 'A better title',
     });
     const initial = library.create();
-    const surface = new FakeSurface();
+    const surface = new FakeSurface('panel');
     const binding = new ChatWebviewBinding(surface, {
       session: initial.session,
       conversationId: initial.id,

@@ -6,16 +6,15 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { HostToWebviewMessage, ModelStateView, ReasoningEffortValue } from '../../src/common/protocol';
-import type { IDisposable } from '../../src/common/dispose';
-import { Emitter } from '../../src/common/events';
+import type { ModelStateView, ReasoningEffortValue } from '../../src/common/protocol';
 import type { ChatTurn, StreamEnd } from '../../src/azure/chatStream';
 import type { AnswerDetail, AnswerSource } from '../../src/chat/answerSource';
 import { ChatSession } from '../../src/chat/chatSession';
 import { ConversationJournal } from '../../src/chat/conversationJournal';
-import { ChatWebviewBinding, type WebviewSurface } from '../../src/webviewHost/chatWebviewBinding';
+import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { parseWebviewMessage } from '../../src/webviewHost/messageValidation';
 import { RecordingLogger } from './chatStack';
+import { FakeSurface } from './fakeSurface';
 
 /** A source that thinks, answers and reports usage; sends only the newest question. */
 class ThinkingSource implements AnswerSource {
@@ -32,24 +31,6 @@ class ThinkingSource implements AnswerSource {
   }
 }
 
-class FakeSurface implements WebviewSurface {
-  readonly posted: HostToWebviewMessage[] = [];
-  private readonly incoming = new Emitter<unknown>();
-  visible = true;
-  postMessage(message: HostToWebviewMessage): PromiseLike<boolean> {
-    this.posted.push(message);
-    return Promise.resolve(true);
-  }
-  onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
-    return this.incoming.event(listener);
-  }
-  onDidChangeVisibility(): IDisposable {
-    return { dispose: () => undefined };
-  }
-  fromWebview(message: unknown): void {
-    this.incoming.fire(message);
-  }
-}
 
 const settle = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 

@@ -3,14 +3,12 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { HostToWebviewMessage } from '../../src/common/protocol';
-import type { IDisposable } from '../../src/common/dispose';
-import { Emitter } from '../../src/common/events';
 import { ConversationJournal } from '../../src/chat/conversationJournal';
 import { SecretName } from '../../src/config/settingKeys';
-import { ChatWebviewBinding, type WebviewSurface } from '../../src/webviewHost/chatWebviewBinding';
+import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { AzureOpenAIStandIn, type Scenario } from '../standin/azureOpenAIStandIn';
 import { createChatStack, MemorySecrets, StandInMicrosoftSessions } from './chatStack';
+import { FakeSurface } from './fakeSurface';
 
 /**
  * Canary credentials go through every failure the service can produce; afterwards they must
@@ -31,21 +29,6 @@ const failures: Scenario[] = [
   { contentFilterAfterChunks: 1, chunks: ['a', 'b'] },
 ];
 
-class RecordingSurface implements WebviewSurface {
-  readonly posted: HostToWebviewMessage[] = [];
-  readonly incoming = new Emitter<unknown>();
-  visible = true;
-  postMessage(message: HostToWebviewMessage) {
-    this.posted.push(message);
-    return Promise.resolve(true);
-  }
-  onDidReceiveMessage(listener: (message: unknown) => void): IDisposable {
-    return this.incoming.event(listener);
-  }
-  onDidChangeVisibility(): IDisposable {
-    return { dispose() {} };
-  }
-}
 
 let standIn: AzureOpenAIStandIn;
 before(async () => {
@@ -69,7 +52,7 @@ describe('credentials never leak', () => {
       });
       const { journal } = await ConversationJournal.open(join(folder, 'conversation.jsonl'), stack.log);
       stack.session.onDidChange((event) => journal.record(event));
-      const surface = new RecordingSurface();
+      const surface = new FakeSurface();
       new ChatWebviewBinding(surface, {
         session: stack.session,
         connection: () => stack.connection.view(),
@@ -78,7 +61,7 @@ describe('credentials never leak', () => {
         openLink: () => undefined,
         log: stack.log,
       });
-      surface.incoming.fire({ type: 'ready' });
+      surface.fromWebview({ type: 'ready' });
 
       for (const scenario of failures) {
         standIn.enqueue(scenario);
