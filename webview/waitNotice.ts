@@ -1,3 +1,4 @@
+import type { WaitReason } from '../src/common/protocol';
 import { element } from './dom';
 
 /**
@@ -8,7 +9,7 @@ import { element } from './dom';
 export class WaitNotice {
   constructor(private readonly messageElement: (messageId: string) => HTMLElement | undefined) {}
 
-  show(messageId: string, seconds: number, reason: 'rateLimited' | 'serviceTrouble'): void {
+  show(messageId: string, seconds: number, reason: WaitReason): void {
     const root = this.messageElement(messageId);
     if (!root) {
       return;

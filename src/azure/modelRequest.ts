@@ -9,7 +9,7 @@
  * the stall timer, adapting to what the deployment's model accepts, and explaining errors.
  * Callers never see which API answered.
  */
-import { reasoningEffortValues, type ReasoningEffortValue } from '../common/protocol';
+import { reasoningEffortValues, type ReasoningEffortValue, type WaitReason } from '../common/protocol';
 import type { StreamEnd } from './chatStream';
 
 export type { StreamEnd } from './chatStream';
@@ -90,9 +90,6 @@ export type ModelEvent =
   | { readonly type: 'usage'; readonly usage: TokenUsage }
   /** Nothing arrived yet and the request is tried again after `ms`: Azure asked to wait (429) or failed. */
   | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason };
-
-/** Why an answer waits before it is tried again. */
-export type WaitReason = 'rateLimited' | 'serviceTrouble';
 
 export type ModelEventSink = (event: ModelEvent) => void;
 

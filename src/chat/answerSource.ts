@@ -1,7 +1,7 @@
-import type { ProblemView } from '../common/protocol';
+import type { ProblemView, WaitReason } from '../common/protocol';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
 import type { FailureKind } from '../azure/failureKind';
-import type { TokenUsage, WaitReason } from '../azure/modelRequest';
+import type { TokenUsage } from '../azure/modelRequest';
 
 /** What an answer reports besides its text; a source that has none never calls onDetail. */
 export type AnswerDetail =

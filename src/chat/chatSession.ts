@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WaitReason } from '../azure/modelRequest';
-import type { ChatMessageView, MessageStatus, ProblemView, UsageView } from '../common/protocol';
+import type { ChatMessageView, MessageStatus, ProblemView, UsageView, WaitReason } from '../common/protocol';
 import { Disposable } from '../common/dispose';
 import { Emitter } from '../common/events';
 import type { StreamEnd } from '../azure/chatStream';

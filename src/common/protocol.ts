@@ -107,6 +107,9 @@ export interface ConnectionView {
   readonly tenant?: string;
 }
 
+/** Why an answer waits before its request is tried again: Azure asked to wait (429), or failed. */
+export type WaitReason = 'rateLimited' | 'serviceTrouble';
+
 export type HostToWebviewMessage =
   /** Full state: sent after `ready`, and when a hidden view becomes visible again. */
   | {
@@ -144,7 +147,7 @@ export type HostToWebviewMessage =
   | { readonly type: 'focusInput' }
   | { readonly type: 'showHistory' }
   /** The answer waits before its request is tried again; its next text or its end clears this. */
-  | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: 'rateLimited' | 'serviceTrouble' }
+  | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: WaitReason }
   | ModelsHostMessage;
 
 export type WebviewToHostMessage =
