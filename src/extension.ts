@@ -65,11 +65,13 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
   // card asked for that fix is answered once it works, as with the card's button.
   const fixesFromPalette = new vscode.EventEmitter<FixAction>();
   context.subscriptions.push(fixesFromPalette);
-  // The same runner as a card's button, so both ways do exactly the same fix.
-  const fixFromPalette = (action: 'signIn' | 'setApiKey' | 'setSubscriptionKey') => () => {
-    fixesFromPalette.fire(action);
-    return runFix(action);
-  };
+  // Announced first, then run as before: the key commands resolve to whether a key was stored.
+  const fromPalette =
+    <T>(action: 'signIn' | 'setApiKey' | 'setSubscriptionKey', run: () => T) =>
+    (): T => {
+      fixesFromPalette.fire(action);
+      return run();
+    };
   const bind = (surface: WebviewSurface) =>
     conversations.bind(surface, {
       onDidStartFixElsewhere: (listener) => fixesFromPalette.event(listener),
@@ -88,10 +90,10 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     panels,
     vscode.window.registerWebviewViewProvider(chatViewId, new ChatViewProvider(context.extensionUri, bind)),
     vscode.commands.registerCommand('azureOpenAIChat.openChat', () => panels.show()),
-    vscode.commands.registerCommand('azureOpenAIChat.signIn', fixFromPalette('signIn')),
-    vscode.commands.registerCommand('azureOpenAIChat.setApiKey', fixFromPalette('setApiKey')),
+    vscode.commands.registerCommand('azureOpenAIChat.signIn', fromPalette('signIn', () => signIn(fixDeps))),
+    vscode.commands.registerCommand('azureOpenAIChat.setApiKey', fromPalette('setApiKey', () => secrets.promptAndStore(SecretName.apiKey))),
     vscode.commands.registerCommand('azureOpenAIChat.clearApiKey', () => secrets.clear(SecretName.apiKey)),
-    vscode.commands.registerCommand('azureOpenAIChat.setSubscriptionKey', fixFromPalette('setSubscriptionKey')),
+    vscode.commands.registerCommand('azureOpenAIChat.setSubscriptionKey', fromPalette('setSubscriptionKey', () => secrets.promptAndStore(SecretName.apimSubscriptionKey))),
     vscode.commands.registerCommand('azureOpenAIChat.clearSubscriptionKey', () => secrets.clear(SecretName.apimSubscriptionKey)),
     vscode.commands.registerCommand('azureOpenAIChat.showLog', () => log.show()),
   );
