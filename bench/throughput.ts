@@ -12,7 +12,6 @@
  * (The flat cost per chunk is renderCost.ts.)
  */
 import { OpenAI } from 'openai';
-import { fetchReadingEventSized } from '../src/azure/eventSizedReads';
 import type { HostToWebviewMessage } from '../src/common/protocol';
 import { toDisposable, type IDisposable } from '../src/common/dispose';
 import type { WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
@@ -106,23 +105,17 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
   const deployment = wire === 'Responses' ? benchResponsesDeployment : benchDeployment;
 
   const raw = new OpenAI({ baseURL: `${ctx.standIn.server.endpoint}/openai/v1/`, apiKey: benchApiKey, maxRetries: 0 });
-  // The same SDK reading the stream one event at a time, as the extension does (the published
-  // SDK copies its buffer once per event of a network read): context beside the figure, so what
-  // the extension itself adds shows apart from what that read saves.
-  const rawEventSized = new OpenAI({ baseURL: `${ctx.standIn.server.endpoint}/openai/v1/`, apiKey: benchApiKey, maxRetries: 0, fetch: fetchReadingEventSized() });
   const stack = createSignedInStack(ctx.standIn, deployment);
 
   const rawCpu: number[] = [];
-  const rawRun = async (client = raw): Promise<number> => {
+  const rawRun = async (): Promise<number> => {
     ctx.standIn.server.enqueue({ chunks });
     const cpuBefore = process.cpuUsage();
     const started = epochNow();
-    const received = await rawStream(client, wire);
+    const received = await rawStream(raw, wire);
     const elapsed = epochNow() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    if (client === raw) {
-      rawCpu.push((cpu.user + cpu.system) / 1000);
-    }
+    rawCpu.push((cpu.user + cpu.system) / 1000);
     if (received.length !== answerChars) {
       throw new Error(`the raw SDK received ${received.length} characters, expected ${answerChars}`);
     }
@@ -227,27 +220,23 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
   try {
     // One of each first, discarded: connections, token and JIT warm for both paths.
     await rawRun();
-    await rawRun(rawEventSized);
     await hostOnlyRun();
     await pipelineRun();
     const raws: number[] = [];
-    const rawsEventSized: number[] = [];
     const hostOnly: number[] = [];
     const pipelines: PipelineRun[] = [];
     for (let i = 0; i < repetitions; i++) {
       // Rotate the order, so a drift in machine load hits every path alike; and let the machine
       // settle before each run (a closed webview leaves Chromium idle-time work and GC behind).
-      const order = [0, 1, 2, 3].map((k) => (k + i) % 4);
+      const order = [0, 1, 2].map((k) => (k + i) % 3);
       for (const path of order) {
         await settle();
         if (path === 0) {
           raws.push(await rawRun());
         } else if (path === 1) {
           pipelines.push(await pipelineRun());
-        } else if (path === 2) {
-          hostOnly.push(await hostOnlyRun());
         } else {
-          rawsEventSized.push(await rawRun(rawEventSized));
+          hostOnly.push(await hostOnlyRun());
         }
       }
     }
@@ -257,7 +246,7 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     const paired = pipelines.map((p, i) => p.total / (raws[i] as number));
     const throughput = median(paired);
     const hostRatio = median(pipelines.map((p) => p.host)) / rawMedian;
-    ctx.log(`${wire}: ${chunks.length} chunks of ${meanChunkChars} chars on average (3-7), no delay; ${repetitions} rounds of the four paths in rotating order, after one warm-up each`);
+    ctx.log(`${wire}: ${chunks.length} chunks of ${meanChunkChars} chars on average (3-7), no delay; ${repetitions} rounds of the three paths in rotating order, after one warm-up each`);
     ctx.log(`raw openai SDK in node:       ${raws.map((v) => ms(v)).join(', ')}  median ${ms(rawMedian)}`);
     ctx.log(`extension → webview painted:  ${pipelines.map((p) => ms(p.total)).join(', ')}  median ${ms(pipelineMedian)}`);
     ctx.log(`paired ratios: ${paired.map(ratio).join(', ')}; ratio of medians ${ratio(pipelineMedian / rawMedian)}`);
@@ -266,10 +255,6 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     ctx.log(
       `  side by side, the extension's host path alone (session + binding, messages serialised, no webview): median ${ms(median(hostOnly))}` +
         ` = ${ratio(median(hostOnly.map((h, i) => h / (raws[i] as number))))} raw (paired)`,
-    );
-    ctx.log(
-      `  beside them, the raw SDK with event-sized reads: median ${ms(median(rawsEventSized))}; painted ÷ it ${ratio(median(pipelines.map((p, i) => p.total / (rawsEventSized[i] as number))))},` +
-        ` host path alone ÷ it ${ratio(median(hostOnly.map((h, i) => h / (rawsEventSized[i] as number))))} (paired)`,
     );
     ctx.log(`  host done (stream consumed by ChatSession): median ${ms(median(pipelines.map((p) => p.host)))} = ${ratio(hostRatio)} raw`);
     ctx.log(
@@ -298,7 +283,6 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
           chunks: chunks.length,
           meanChunkChars,
           rawMs: raws.map(round),
-          rawEventSizedMs: rawsEventSized.map(round),
           pipelineMs: pipelines.map((p) => round(p.total)),
           firstAnswerInFreshWebviewMs: pipelines.map((p) => round(p.cold)),
           hostMs: pipelines.map((p) => round(p.host)),

@@ -45,8 +45,8 @@ function watchStream(session: WorkbenchSession, chunkCount: number): StreamTimes
   return times;
 }
 
-/** A warm node process that streams with the raw SDK on request (as published, or with event-sized reads); dispose() ends it. */
-export function createRawRun(session: WorkbenchSession, chunks: readonly string[], eventSized = false): { run: () => Promise<number>; dispose: () => void } {
+/** A warm node process that streams with the raw SDK on request (its own reader, or the extension's); dispose() ends it. */
+export function createRawRun(session: WorkbenchSession, chunks: readonly string[], extensionReader = false): { run: () => Promise<number>; dispose: () => void } {
   const { aoai, deployment } = session.standIns;
   const worker = fork(path.join(__dirname, 'rawStreamWorker.js'), [], { stdio: 'inherit' });
   const expected = chunks.join('').length;
@@ -62,7 +62,7 @@ export function createRawRun(session: WorkbenchSession, chunks: readonly string[
           resolve(reply.elapsedMs);
         }
       });
-      worker.send({ endpoint: aoai.endpoint, apiKey: STANDIN_API_KEY, deployment, eventSized });
+      worker.send({ endpoint: aoai.endpoint, apiKey: STANDIN_API_KEY, deployment, extensionReader });
     });
   return { run, dispose: () => worker.kill() };
 }

@@ -1,19 +1,21 @@
 /**
  * The raw `openai` SDK in its own node process, as the extension host is in its own: forked by
  * answerRuns.ts and kept warm, it streams one answer per request from the parent and replies
- * with the time from request to the last delta. Each worker is either the SDK as published or the
- * SDK reading the stream one event at a time as the extension does. (In the bench's own process the SDK would share
- * one thread with the stand-in writing the stream, which slows both.)
+ * with the time from request to the last delta. Each worker reads the stream either with the SDK
+ * as published or with the extension's own reader (src/azure/streamedEvents.ts) on the SDK's
+ * response, as the extension does. (In the bench's own process the SDK would share one thread
+ * with the stand-in writing the stream, which slows both.)
  */
 import { AzureOpenAI } from 'openai';
-import { fetchReadingEventSized } from '../../src/azure/eventSizedReads';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { streamedJsonBatches } from '../../src/azure/streamedEvents';
 
 interface Job {
   readonly endpoint: string;
   readonly apiKey: string;
   readonly deployment: string;
-  /** Read the stream one event at a time, as the extension does (src/azure/eventSizedReads.ts). */
-  readonly eventSized: boolean;
+  /** Read the stream with the extension's reader instead of the SDK's. */
+  readonly extensionReader: boolean;
 }
 
 process.on('message', (job: Job) => {
@@ -31,13 +33,20 @@ async function stream(job: Job): Promise<{ elapsedMs: number; received: number }
     apiKey: job.apiKey,
     apiVersion: '2024-10-21',
     deployment: job.deployment,
-    ...(job.eventSized ? { fetch: fetchReadingEventSized() } : {}),
   });
   const started = performance.now();
-  const response = await client.chat.completions.create({ model: job.deployment, messages: [{ role: 'user', content: 'Write a long answer.' }], stream: true });
+  const request = client.chat.completions.create({ model: job.deployment, messages: [{ role: 'user', content: 'Write a long answer.' }], stream: true });
   let received = 0;
-  for await (const chunk of response) {
-    received += chunk.choices[0]?.delta?.content?.length ?? 0;
+  if (job.extensionReader) {
+    for await (const chunks of streamedJsonBatches<ChatCompletionChunk>(await request.asResponse())) {
+      for (const chunk of chunks) {
+        received += chunk.choices[0]?.delta?.content?.length ?? 0;
+      }
+    }
+  } else {
+    for await (const chunk of await request) {
+      received += chunk.choices[0]?.delta?.content?.length ?? 0;
+    }
   }
   return { elapsedMs: performance.now() - started, received };
 }

@@ -1,8 +1,9 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { ModelProfile } from './modelProfiles';
 import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
+import { streamedJsonBatches } from './streamedEvents';
 
 /** What a wire reports back to the engine besides the events. */
 export interface WireOutcome {
@@ -78,13 +79,13 @@ function toChatMessages(request: ModelRequest, profile: ModelProfile): ChatCompl
 
 /** Sends the request and turns the chunks into ModelEvents. */
 export async function streamChatCompletions(client: OpenAI, body: ChatCompletionCreateParamsStreaming, guard: StreamGuard, onEvent: ModelEventSink): Promise<WireOutcome> {
-  const stream = await client.chat.completions.create(body, { signal: guard.signal });
+  // The SDK sends the request; its body is read here, a network read at a time (streamedEvents.ts).
+  const response = await client.chat.completions.create(body, { signal: guard.signal }).asResponse();
   let finishReason: string | undefined;
   let reportedModel: string | undefined;
   // Tool calls arrive as pieces keyed by index; the id and name come with the first piece.
   const calls = new Map<number, { callId: string; name: string; arguments: string }>();
-  for await (const chunk of stream) {
-    guard.touch();
+  const onChunk = (chunk: ChatCompletionChunk): void => {
     if (chunk.model) {
       reportedModel = chunk.model;
     }
@@ -101,7 +102,7 @@ export async function streamChatCompletions(client: OpenAI, body: ChatCompletion
     // Azure's first chunk carries only prompt_filter_results and an empty `choices`.
     const choice = chunk.choices[0];
     if (!choice) {
-      continue;
+      return;
     }
     const delta = choice.delta;
     if (delta?.content) {
@@ -126,6 +127,12 @@ export async function streamChatCompletions(client: OpenAI, body: ChatCompletion
         onEvent({ type: 'toolCallEnd', call: { ...call } });
       }
       calls.clear();
+    }
+  };
+  for await (const chunks of streamedJsonBatches<ChatCompletionChunk>(response)) {
+    guard.touch();
+    for (const chunk of chunks) {
+      onChunk(chunk);
     }
   }
   return { finishReason, reportedModel };

@@ -3,7 +3,6 @@ import type { ChatCredential } from '../auth/credential';
 import type { ChatSettings } from '../config/connectionSettings';
 import { isV1ApiVersion } from '../config/connectionSettings';
 import { constructWithoutSdkEnvironment, fetchRefusingRedirects, hardenedClientOptions } from './requestHardening';
-import { fetchReadingEventSized } from './eventSizedReads';
 import { fetchKeepingErrorBodies } from './responseBodies';
 
 export interface ClientExtras {
@@ -41,8 +40,7 @@ export function createModelClient(settings: ChatSettings, credential: ChatCreden
     // The stall timer ends silent streams; this only bounds a request that never gets headers.
     timeout: 120_000,
     // A redirect would carry the key and the conversation to another origin: never followed.
-    // Streams reach the SDK one event per read, which keeps its SSE reader linear in time.
-    fetch: fetchReadingEventSized(fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch))),
+    fetch: fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch)),
   };
   if (isV1ApiVersion(settings.apiVersion)) {
     return {

@@ -1,9 +1,10 @@
 import type OpenAI from 'openai';
-import type { ResponseCreateParamsStreaming, ResponseInputItem, ResponseUsage } from 'openai/resources/responses/responses';
+import type { ResponseCreateParamsStreaming, ResponseInputItem, ResponseStreamEvent, ResponseUsage } from 'openai/resources/responses/responses';
 import type { WireOutcome } from './chatCompletionsWire';
 import type { ModelProfile } from './modelProfiles';
 import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort, type TokenUsage } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
+import { streamedJsonBatches } from './streamedEvents';
 
 /** The service ended a Responses stream with `response.failed` or an `error` event. */
 export class ResponseFailedError extends Error {
@@ -97,14 +98,14 @@ function toUsage(usage: ResponseUsage | null | undefined): TokenUsage | undefine
 
 /** Sends the request and turns the Responses events into ModelEvents. */
 export async function streamResponses(client: OpenAI, body: ResponseCreateParamsStreaming, guard: StreamGuard, onEvent: ModelEventSink): Promise<WireOutcome> {
-  const stream = await client.responses.create(body, { signal: guard.signal });
+  // The SDK sends the request; its body is read here, a network read at a time (streamedEvents.ts).
+  const response = await client.responses.create(body, { signal: guard.signal }).asResponse();
   let finishReason: string | undefined;
   let reportedModel: string | undefined;
   // Function call items by item id: argument pieces name the item, not the call.
   const calls = new Map<string, { callId: string; name: string }>();
   let madeToolCalls = false;
-  for await (const event of stream) {
-    guard.touch();
+  const handle = (event: ResponseStreamEvent): void => {
     switch (event.type) {
       case 'response.created':
         reportedModel = event.response.model || reportedModel;
@@ -169,6 +170,12 @@ export async function streamResponses(client: OpenAI, body: ResponseCreateParams
         throw new ResponseFailedError(event.message, event.code ?? undefined);
       default:
         break;
+    }
+  };
+  for await (const events of streamedJsonBatches<ResponseStreamEvent>(response)) {
+    guard.touch();
+    for (const event of events) {
+      handle(event);
     }
   }
   return { finishReason, reportedModel };
