@@ -11,7 +11,8 @@
  * What the events mean is the SDK's (core/streaming.js in openai 6.x), so the answer is the same:
  * - events are cut by the SSE rules: lines end with "\n", "\r\n" or "\r"; a blank line ends an
  *   event; `data:` lines join with "\n"; comments and other fields are ignored; an event the
- *   stream ends in the middle of is dropped;
+ *   stream ends in the middle of is dropped; an empty `event:` alone is no event, and a byte
+ *   order mark is dropped at the start of any line;
  * - `[DONE]` ends the answer (the rest of the body is read and ignored);
  * - every other event's data is JSON, and an object with `error` is thrown as the SDK's APIError;
  * - an aborted request (Stop, the stall timer) ends the batches quietly: the caller knows why.
@@ -37,6 +38,10 @@ export class ServerSentEventParser {
   /** The events that `text` completes. */
   push(text: string): ServerSentEvent[] {
     const events: ServerSentEvent[] = [];
+    if (text === '') {
+      // An empty read says nothing about a "\n" after a "\r".
+      return events;
+    }
     let start = this.afterCarriageReturn && text.startsWith('\n') ? 1 : 0;
     this.afterCarriageReturn = false;
     const lineEnd = /\r\n?|\n/g;
@@ -57,9 +62,12 @@ export class ServerSentEventParser {
     return events;
   }
 
-  private line(line: string): ServerSentEvent | undefined {
+  private line(text: string): ServerSentEvent | undefined {
+    // The SDK decodes each line on its own, which drops a byte order mark at any line's start.
+    const line = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     if (line === '') {
-      if (this.event === null && this.data.length === 0) {
+      // As the SDK: a blank line after nothing, or after only an empty `event:`, is no event.
+      if (!this.event && this.data.length === 0) {
         return undefined;
       }
       const event = { event: this.event, data: this.data.join('\n') };
@@ -100,7 +108,8 @@ export async function* streamedJsonBatches<T>(response: Response): AsyncGenerato
     throw new Error('The service answered a streamed request without a body.');
   }
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  // Byte order marks are left in, for the parser to drop one at each line's start as the SDK does.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const parser = new ServerSentEventParser();
   let sawDone = false;
   let readToEnd = false;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
-import { _iterSSEMessages } from 'openai/core/streaming';
+import { _iterSSEMessages, Stream } from 'openai/core/streaming';
+import { StreamStalledError } from '../../src/azure/chatStream';
 import { streamChatCompletions } from '../../src/azure/chatCompletionsWire';
 import { createModelClient } from '../../src/azure/clientFactory';
 import type { ModelEvent } from '../../src/azure/modelRequest';
@@ -50,7 +53,7 @@ async function eventsBySdk(bytes: Uint8Array): Promise<{ event: string | null; d
 
 function eventsByParser(bytes: Uint8Array, maxRead: number) {
   const parser = new ServerSentEventParser();
-  const decoder = new TextDecoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const events = [];
   for (let at = 0; at < bytes.length; ) {
     const size = 1 + Math.floor(random() * maxRead);
@@ -60,20 +63,40 @@ function eventsByParser(bytes: Uint8Array, maxRead: number) {
   return events;
 }
 
+/** Everything an iteration yields, then how it ended: the error's kind and message, or normally. */
+async function outcome(items: AsyncIterable<unknown>): Promise<{ items: unknown[]; ended: string }> {
+  const seen: unknown[] = [];
+  try {
+    for await (const item of items) {
+      seen.push(item);
+    }
+    return { items: seen, ended: 'normally' };
+  } catch (error) {
+    return { items: seen, ended: `${error instanceof APIError ? 'APIError' : (error as Error).name}: ${(error as Error).message}` };
+  }
+}
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    yield* batch;
+  }
+}
+
 /** A streamed chat completion through the extension's real client and wire, over `transport`. */
-async function answerOver(transport: typeof fetch, signal = new AbortController().signal) {
+async function answerOver(transport: typeof fetch | undefined, signal = new AbortController().signal, options: { endpoint?: string; stallMs?: number; onText?: () => void } = {}) {
   const { client } = createModelClient(
-    { endpoint: 'http://127.0.0.1:9', deployment: 'gpt-4o-mini', apiVersion: 'v1' } as Parameters<typeof createModelClient>[0],
+    { endpoint: options.endpoint ?? 'http://127.0.0.1:9', deployment: 'gpt-4o-mini', apiVersion: 'v1' } as Parameters<typeof createModelClient>[0],
     { kind: 'apiKey', source: 'apiKey', label: 'API key', apiKey: 'k' },
-    { fetch: transport },
+    transport ? { fetch: transport } : {},
   );
   const events: ModelEvent[] = [];
   let text = '';
-  const run = guardStream(signal, 60_000, (guard) =>
+  const run = guardStream(signal, options.stallMs ?? 60_000, (guard) =>
     streamChatCompletions(client, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true }, guard, (event) => {
       events.push(event);
       if (event.type === 'text') {
         text += event.text;
+        options.onText?.();
       }
     }),
   );
@@ -83,14 +106,41 @@ async function answerOver(transport: typeof fetch, signal = new AbortController(
 describe('streamed events', () => {
   test('the events are the ones the SDK\'s own reader finds, however the reads cut lines and characters', async () => {
     // Random streams over the pieces every boundary case is made of: line ends of all three
-    // kinds, field names, comments, multi-byte characters.
-    const alphabet = ['\n', '\r', '\r\n', '\n\n', 'data: ', 'data:', 'event: response.x', 'id: 1', ': keep-alive', 'é', '😀', '{"a":1}', ' ', 'x'];
+    // kinds, field names (an empty `event:` too), comments, byte order marks, multi-byte characters.
+    const alphabet = ['\n', '\r', '\r\n', '\n\n', 'data: ', 'data:', 'event: response.x', 'event:', 'id: 1', ': keep-alive', '\uFEFF', 'é', '😀', '{"a":1}', ' ', 'x'];
     for (let round = 0; round < 400; round++) {
       const text = Array.from({ length: Math.floor(random() * 40) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
       const bytes = encoder.encode(text);
       const expected = await eventsBySdk(bytes);
       for (const maxRead of [1, 5, 64, 10_000]) {
         assert.deepEqual(eventsByParser(bytes, maxRead), expected, `${JSON.stringify(text)} read up to ${maxRead} bytes at a time`);
+      }
+    }
+  });
+
+  test('what reaches the answer is what the SDK\'s stream yields or throws: [DONE], error objects, bad JSON, events of both APIs', async () => {
+    const payloads = [
+      '{"choices":[{"delta":{"content":"é😀"}}]}',
+      '{"type":"response.output_text.delta","delta":"a"}',
+      '{"type":"error","code":"server_error","message":"boom"}',
+      '{"error":{"code":"content_filter","message":"filtered"}}',
+      '[DONE]',
+      '{"broken":',
+      '',
+    ];
+    const lineEnds = ['\n', '\r\n', '\r'];
+    for (let round = 0; round < 300; round++) {
+      const end = lineEnds[round % 3] as string;
+      const text = Array.from({ length: 1 + Math.floor(random() * 6) }, () => {
+        const payload = payloads[Math.floor(random() * payloads.length)] as string;
+        const event = random() < 0.3 ? `event: response.output_text.delta${end}` : random() < 0.1 ? `event:${end}` : '';
+        return `${random() < 0.2 ? `: ping${end}` : ''}${event}data: ${payload}${end}${end}`;
+      }).join('');
+      const bytes = encoder.encode(text);
+      const bySdk = await outcome(Stream.fromSSEResponse(new Response(bodyInReads(bytes, 9), eventStream), new AbortController()));
+      for (const maxRead of [1, 17, 10_000]) {
+        const ours = await outcome(flatten(streamedJsonBatches(new Response(bodyInReads(bytes, maxRead), eventStream))));
+        assert.deepEqual(ours, bySdk, `${JSON.stringify(text)} read up to ${maxRead} bytes at a time`);
       }
     }
   });
@@ -135,6 +185,12 @@ describe('streamed events', () => {
     assert.equal(answer.text(), 'Half an answer');
   });
 
+  test('a "\\r\\n" line end split by an empty read is still one line end', () => {
+    const parser = new ServerSentEventParser();
+    const events = [...parser.push('data: a\r'), ...parser.push(''), ...parser.push('\ndata: b\r\n\r\n')];
+    assert.deepEqual(events, [{ event: null, data: 'a\nb' }]);
+  });
+
   test('events after [DONE] are ignored, and a last event the stream cut off is not made up', async () => {
     const body = frames.role() + frames.content('Done.') + frames.finish('stop') + DONE_FRAME + frames.content(' More?') + 'data: {"choices":[';
     const answer = await answerOver(async () => new Response(body, eventStream));
@@ -142,39 +198,33 @@ describe('streamed events', () => {
     assert.equal(answer.text(), 'Done.');
   });
 
-  test('Stop ends the answer quietly with what arrived, and closes the request', async () => {
-    const stop = new AbortController();
-    let requestAborted = false;
-    let pulls = 0;
-    const answer = await answerOver(async (_input, init) => {
-      let body: ReadableStreamDefaultController<Uint8Array> | undefined;
-      // As undici does: aborting the request errors its body with an AbortError.
-      init?.signal?.addEventListener('abort', () => {
-        requestAborted = true;
-        body?.error(new DOMException('This operation was aborted', 'AbortError'));
-      });
-      return new Response(
-        new ReadableStream({
-          start(controller) {
-            body = controller;
-          },
-          pull(controller) {
-            if (pulls++ === 0) {
-              controller.enqueue(encoder.encode(frames.role() + frames.content('Before stop')));
-            } else {
-              // The body never ends on its own: only Stop ends this answer.
-              setImmediate(() => stop.abort());
-              return new Promise(() => undefined);
-            }
-            return undefined;
-          },
-        }),
-        eventStream,
-      );
-    }, stop.signal);
-    assert.equal(await answer.run, 'stopped');
-    assert.equal(answer.text(), 'Before stop');
-    assert.ok(requestAborted, 'the request was closed');
+  test('Stop and the stall timer end the answer with what arrived, and close the connection (real sockets)', async () => {
+    // A loopback server that sends the start of an answer and then never another byte.
+    const closed: Promise<void>[] = [];
+    const server = http.createServer((request, response) => {
+      closed.push(new Promise((resolve) => request.socket.once('close', () => resolve())));
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(frames.role() + frames.content('Before ') + frames.content('the end'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const stop = new AbortController();
+      const stopped = await answerOver(undefined, stop.signal, { endpoint, onText: () => setTimeout(() => stop.abort(), 50) });
+      assert.equal(await stopped.run, 'stopped');
+      assert.equal(stopped.text(), 'Before the end');
+
+      const stalled = await answerOver(undefined, undefined, { endpoint, stallMs: 300 });
+      await assert.rejects(stalled.run, StreamStalledError);
+      assert.equal(stalled.text(), 'Before the end');
+
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('a connection stayed open')), 5_000));
+      await Promise.race([Promise.all(closed), timeout]);
+      assert.equal(closed.length, 2);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   test('a consumer that gives up early (an error in handling an event) cancels the body', async () => {
