@@ -71,6 +71,31 @@ md.renderer.rules.th_open = alignedCell;
 md.renderer.rules.td_open = alignedCell;
 
 /**
+ * An ordered list's numbers sit in its left padding, so a list that counts to 10 or beyond
+ * (an answer's "50." or a list that starts at 98) gets room for its widest number: a class by
+ * digit count, since the CSP forbids inline styles.
+ */
+md.renderer.rules.ordered_list_open = (tokens, idx, options, env, self) => {
+  const list = tokens[idx];
+  const start = Number(list.attrGet('start') ?? 1);
+  let items = 0;
+  for (let i = idx + 1; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.type === 'ordered_list_close' && token.level === list.level) {
+      break;
+    }
+    if (token.type === 'list_item_open' && token.level === list.level + 1) {
+      items++;
+    }
+  }
+  const digits = String(Math.max(start, start + items - 1)).length;
+  if (digits > 1) {
+    list.attrJoin('class', `number-digits-${Math.min(digits, 6)}`);
+  }
+  return renderToken(tokens, idx, options, env, self);
+};
+
+/**
  * Code blocks get a toolbar with the language and a Copy button. The button is part of the
  * markup, so blocks rendered once and blocks re-rendered in the growing tail both have it for
  * free; one delegated click handler serves them all (see codeCopy.ts).

@@ -366,6 +366,31 @@ describe('finished answers', () => {
     });
   });
 
+  test('numbered lists show every number whole, however far they count, at side bar width', async () => {
+    await withPage({ width: 340 }, async (chat) => {
+      const list = (from: number, count: number) => Array.from({ length: count }, (_, i) => `${from + i}. item ${from + i}`).join('\n');
+      await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', `${list(1, 9)}\n\ntext\n\n${list(1, 12)}\n\ntext\n\n${list(98, 5)}\n\ntext\n\n${list(9995, 6)}`)]));
+      // Each list's widest marker ("10000. ") must fit in the padding it sits in, or its first
+      // digits are cut off at the edge of the message.
+      // A string: the test code compiles without DOM types.
+      const lists = (await chat.page.evaluate(`Array.from(document.querySelectorAll('.message.assistant ol')).map((ol) => {
+        const items = ol.querySelectorAll(':scope > li');
+        const widest = Number(ol.getAttribute('start') ?? 1) + items.length - 1;
+        const probe = document.createElement('span');
+        probe.textContent = widest + '. ';
+        probe.style.whiteSpace = 'pre';
+        items[0].prepend(probe);
+        const marker = probe.getBoundingClientRect().width;
+        probe.remove();
+        return { widest, marker: Math.ceil(marker), padding: Math.floor(parseFloat(getComputedStyle(ol).paddingLeft)) };
+      })`)) as { widest: number; marker: number; padding: number }[];
+      assert.deepEqual(lists.map((l) => l.widest), [9, 12, 102, 10000]);
+      for (const l of lists) {
+        assert.ok(l.padding >= l.marker, `a list counting to ${l.widest} has ${l.padding} px for a ${l.marker} px number`);
+      }
+    });
+  });
+
   test('a stopped answer says so', async () => {
     await withPage({}, async (chat) => {
       await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', 'Half of', 'streaming')]), finished('a1', 'stopped'));
