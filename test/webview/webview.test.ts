@@ -85,6 +85,18 @@ describe('streaming answers', () => {
       const note = chat.page.locator('.message.assistant .wait-notice');
       assert.equal(await note.textContent(), 'Azure OpenAI asked to wait (rate limit): trying again in 15 s. Your question is kept; Stop cancels.');
       assert.equal(await note.getAttribute('role'), 'status', 'announced to screen readers');
+      // The seconds count down while the host waits.
+      const counted = async () => {
+        for (let waited = 0; waited < 6_000; waited += 100) {
+          const left = Number(/trying again in (\d+) s\./.exec((await note.textContent()) ?? '')?.[1]);
+          if (left <= 13) {
+            return left;
+          }
+          await chat.page.waitForTimeout(100);
+        }
+        return undefined;
+      };
+      assert.ok((await counted() ?? 0) >= 11, 'after about 2 s the note says 13 s or a little less');
       await chat.sendHost(delta('a1', 'Here it is.'));
       await chat.waitForPainted('a1', 11);
       assert.equal(await note.count(), 0);
