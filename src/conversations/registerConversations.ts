@@ -142,6 +142,20 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     return bindings.get(target)?.conversations;
   };
 
+  /**
+   * The side bar's own title-bar buttons act on the side bar, whichever view was used last: the
+   * palette's New Chat and History go to the view last used, but a button in a view's title bar
+   * names its view.
+   */
+  const sideBar = (): ConversationController | undefined => {
+    const controller = bindings.get('sidebar')?.conversations;
+    if (controller && lastUsed !== 'sidebar') {
+      lastUsed = 'sidebar';
+      activeChanged.fire();
+    }
+    return controller;
+  };
+
   const attach = async (picked: PickedContext | undefined) => {
     if (!picked) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select some text in an editor first.'));
@@ -160,6 +174,8 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
         viewless = (await library).create();
       }
     }),
+    vscode.commands.registerCommand('azureOpenAIChat.sideBar.newChat', () => sideBar()?.newChat()),
+    vscode.commands.registerCommand('azureOpenAIChat.sideBar.showHistory', () => sideBar()?.showHistory()),
     vscode.commands.registerCommand('azureOpenAIChat.openConversation', async () => {
       const lib = await library;
       const items = (await lib.list()).map((meta) => ({

@@ -161,11 +161,18 @@ const STEPS: readonly JourneyStep<World>[] = [
   },
   // Conversations (issue 12).
   {
-    name: 'New Chat keeps the old conversation, and the history switches between them',
+    name: 'New Chat in the side bar keeps the old conversation, and the history switches between them',
     async run(world) {
       const sidebar = required(world.sidebar);
-      await runCommandFromPalette(world, 'Azure OpenAI: New Chat');
-      await waitFor(async () => (await sidebar.locator('.message').count()) === 0, world.timeoutMs, async () => 'New Chat did not empty the view');
+      const panel = required(world.panel);
+      // The panel is the view used last (its History opened and closed); the side bar's own New
+      // Chat button still acts on the side bar (it once emptied the panel instead).
+      await panel.locator('#show-history').click();
+      await panel.locator('#history .history-close').click();
+      await panel.locator('#history').waitFor({ state: 'hidden', timeout: world.timeoutMs });
+      await world.page.locator('.part.sidebar').getByRole('button', { name: /^New Chat/ }).click();
+      await waitFor(async () => (await sidebar.locator('.message').count()) === 0, world.timeoutMs, async () => 'New Chat did not empty the side bar');
+      await waitForQuestions(world, panel, required(world.firstQuestions));
       await waitForStatus(await ask(sidebar, SECOND_QUESTION), 'done', world.timeoutMs);
       await openFromHistory(world, sidebar, FIRST_TITLE);
       await waitForQuestions(world, sidebar, required(world.firstQuestions));
