@@ -2,12 +2,31 @@
  * Models (issue 10) in the chat: the reasoning summary in a collapsed "Thinking" section above
  * an answer, token usage under it, how much of the context window the conversation fills, the
  * line where sending starts when older turns no longer fit, and the reasoning effort control for
- * models that take one. Model output is untrusted: the summary goes in as text, never markup.
+ * models that take one. Model output is untrusted: the summary is rendered by the answers' own
+ * markdown renderer (markdown.ts), which never lets markup, images or unsafe links through.
  */
 import type { ChatMessageView, ModelsHostMessage, ModelStateView, ReasoningEffortValue, UsageView } from '../src/common/protocol';
 import { element } from './dom';
+import { renderMarkdown } from './markdown';
 
 const numbers = new Intl.NumberFormat('en-US');
+
+interface ReasoningSection {
+  readonly details: HTMLDetailsElement;
+  readonly label: HTMLElement;
+  readonly body: HTMLElement;
+  text: string;
+  /** The text the body shows now. */
+  rendered: string;
+  frame: number;
+}
+
+function renderReasoning(section: ReasoningSection): void {
+  if (section.details.open && section.rendered !== section.text) {
+    section.body.innerHTML = renderMarkdown(section.text);
+    section.rendered = section.text;
+  }
+}
 
 export class ModelsUi {
   /** Context fill and reasoning effort, for the top bar. */
@@ -15,7 +34,7 @@ export class ModelsUi {
   private readonly fill: HTMLElement;
   private readonly effortLabel: HTMLElement;
   private readonly effort: HTMLSelectElement;
-  private readonly reasoning = new Map<string, { details: HTMLDetailsElement; label: HTMLElement; body: HTMLElement; text: string }>();
+  private readonly reasoning = new Map<string, ReasoningSection>();
   private marker: HTMLElement | undefined;
   private startsAt: string | undefined;
 
@@ -76,15 +95,24 @@ export class ModelsUi {
     let section = this.reasoning.get(messageId);
     if (!section || !section.details.isConnected) {
       const label = element('span', { className: 'reasoning-label', text: 'Thinking' });
-      const body = element('div', { className: 'reasoning-body' });
+      const body = element('div', { className: 'reasoning-body markdown' });
       // Collapsed: the answer is what the user came for; the thinking is there when wanted.
       const details = element('details', { className: 'reasoning' }, element('summary', {}, label), body);
       root.querySelector(':scope > .message-body')?.before(details);
-      section = { details, label, body, text: '' };
+      const created: ReasoningSection = { details, label, body, text: '', rendered: '', frame: 0 };
+      details.addEventListener('toggle', () => renderReasoning(created));
+      section = created;
       this.reasoning.set(messageId, section);
     }
     section.text += text;
-    section.body.textContent = section.text;
+    // Rendered only while open, at most once a frame: a long summary streams in many pieces.
+    if (section.details.open && section.frame === 0) {
+      const open = section;
+      open.frame = requestAnimationFrame(() => {
+        open.frame = 0;
+        renderReasoning(open);
+      });
+    }
     // The latest bold heading of the summary says what the model is thinking about now.
     const headings = [...section.text.matchAll(/\*\*([^*\n]{1,80})\*\*/g)];
     const latest = headings.at(-1)?.[1];

@@ -17,7 +17,7 @@ const withPage = (body: (chat: ChatPage) => Promise<void>) => pages.withPage({},
 const streaming = (id: string): ChatMessageView => ({ id, role: 'assistant', text: '', status: 'streaming' });
 
 describe('models in the chat webview', () => {
-  test('the reasoning summary streams into a collapsed Thinking section above the answer, as text', async () => {
+  test('the reasoning summary streams into a collapsed Thinking section above the answer, as safe markdown', async () => {
     await withPage(async (chat) => {
       await chat.sendHost(snapshot([]), { type: 'messageAdded', message: user('u1', 'Why?') }, { type: 'messageAdded', message: streaming('a1') });
       const messages: HostToWebviewMessage[] = [
@@ -42,6 +42,9 @@ describe('models in the chat webview', () => {
       await chat.page.keyboard.press('Enter');
       assert.notEqual(await thinking.getAttribute('open'), null);
       assert.match((await thinking.locator('.reasoning-body').textContent()) ?? '', /First <img src=x onerror=alert\(1\)> then decide\./);
+      // Its bold heading reads as a heading, not as asterisks.
+      assert.equal(await thinking.locator('.reasoning-body strong').textContent(), 'Weighing options');
+      assert.doesNotMatch((await thinking.locator('.reasoning-body').textContent()) ?? '', /\*\*/);
       await chat.page.keyboard.press('Enter');
       assert.equal(await thinking.getAttribute('open'), null);
 
