@@ -62,10 +62,15 @@ export class ArmClient {
     const doFetch = this.options.fetch ?? fetch;
     for (let attempt = 1; ; attempt++) {
       const token = await this.options.getToken();
-      const response = await doFetch(url, {
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-        ...(this.options.signal ? { signal: this.options.signal } : {}),
-      });
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        });
+      } catch (error) {
+        throw this.options.signal?.aborted ? new ArmError(0, 'Cancelled', 'Cancelled.') : unreachable(url, error);
+      }
       const text = await response.text();
       if (response.ok) {
         return text ? (JSON.parse(text) as unknown) : {};
@@ -81,6 +86,20 @@ export class ArmClient {
       throw armErrorFrom(response.status, text);
     }
   }
+}
+
+/**
+ * fetch's own "fetch failed" says nothing a user can act on; the cause (no such host, refused,
+ * a certificate) and the host it was trying do.
+ */
+function unreachable(url: URL, error: unknown): ArmError {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const reason = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : error instanceof Error ? error.message : String(error);
+  return new ArmError(
+    0,
+    'Unreachable',
+    `Could not reach Azure Resource Manager at ${url.host} (${reason}). Check the network or proxy and the azureOpenAIChat.cloud setting, or enter the endpoint and deployment by hand.`,
+  );
 }
 
 function armErrorFrom(status: number, text: string): ArmError {

@@ -125,6 +125,22 @@ describe('deployment discovery through Resource Manager', () => {
     }
   });
 
+  test('Resource Manager out of reach is said with its host and cause, and what to do', async () => {
+    // A loopback port nothing listens on: the connection is refused at once.
+    const closed = createServer();
+    await listenOnLoopback(closed);
+    const port = new URL(loopbackUrl(closed)).port;
+    await closeServer(closed);
+    const client = new ArmClient({ resourceManager: `http://127.0.0.1:${port}`, getToken: async () => tokenFor() });
+    await assert.rejects(client.listAll('/subscriptions?api-version=2022-12-01'), (error: unknown) => {
+      assert.ok(error instanceof ArmError);
+      assert.equal(error.code, 'Unreachable');
+      assert.match(error.message, new RegExp(`127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`));
+      assert.match(error.message, /enter the endpoint and deployment by hand/);
+      return true;
+    });
+  });
+
   test('a wrong-audience token gets ARM\'s 401 InvalidAuthenticationToken', async () => {
     const wrong = makeStandInJwt({ aud: 'https://cognitiveservices.azure.com', expiresInSeconds: 3600, upn: 'ada@contoso.test' });
     const armClient = new ArmClient({ resourceManager: arm.endpoint, getToken: async () => wrong });
