@@ -30,10 +30,19 @@ export function actionButton(action: FixAction, primary: boolean, id?: string): 
   return button;
 }
 
+/**
+ * A problem's words with `backticked` commands and names shown as code, as the host writes them
+ * ("run `az login` in a terminal"). Built from text nodes: a detail may quote a server's answer,
+ * so nothing in it is ever markup.
+ */
+export function textWithCode(text: string): Node[] {
+  return text.split(/`([^`\n]+)`/).map((part, index) => (index % 2 === 1 ? element('code', { text: part }) : document.createTextNode(part)));
+}
+
 export function renderProblem(problem: ProblemView, actions: readonly FixAction[] = problem.actions): HTMLElement {
   const block = element('div', { className: 'problem' }, element('div', { className: 'problem-title', text: problem.title }));
   if (problem.detail) {
-    block.append(element('div', { className: 'problem-detail', text: problem.detail }));
+    block.append(element('div', { className: 'problem-detail' }, ...textWithCode(problem.detail)));
   }
   // Every problem card offers Diagnose Connection, last, after the fixes that name the cause.
   const shown = actions.includes('diagnose') ? actions : [...actions, 'diagnose' as const];

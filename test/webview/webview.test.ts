@@ -360,6 +360,7 @@ describe('finished answers', () => {
       assert.equal((await reply.locator('.message-body').textContent())?.trim(), 'Partial answer');
       assert.equal(await reply.locator('.problem .problem-title').textContent(), 'The connection dropped.');
       assert.equal(await reply.locator('.problem .problem-detail').textContent(), 'Try again.');
+      assert.equal(await reply.locator('.problem .problem-detail code').count(), 0);
       await chat.clearPosted();
       await reply.locator('button[data-action="retry"]').click();
       await reply.locator('button[data-action="showLog"]').click();
@@ -400,6 +401,21 @@ describe('finished answers', () => {
       for (const l of lists) {
         assert.ok(l.padding >= l.marker, `a list counting to ${l.widest} has ${l.padding} px for a ${l.marker} px number`);
       }
+    });
+  });
+
+  test('commands in a problem show as code, and nothing in a detail is markup', async () => {
+    await withPage({}, async (chat) => {
+      await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', '', 'streaming')]), {
+        type: 'messageFinished',
+        messageId: 'a1',
+        status: 'error',
+        problem: { title: 'Not signed in.', detail: 'Run `az login` in a terminal. The server said: <b>no</b> `<img src=x>`', actions: ['signIn'] },
+      });
+      const detail = chat.page.locator('.message.assistant .problem-detail');
+      assert.equal(await detail.textContent(), 'Run az login in a terminal. The server said: <b>no</b> <img src=x>');
+      assert.deepEqual(await detail.locator('code').allTextContents(), ['az login', '<img src=x>']);
+      assert.equal(await detail.locator('b, img').count(), 0);
     });
   });
 
