@@ -18,6 +18,7 @@ import { repoRoot } from '../harness/paths';
 import { startStandIns, type StandIns } from '../harness/standIns';
 import { VSCodeServer } from '../harness/vscodeServer';
 import {
+  answerTextIncluding,
   ask,
   assert,
   type JourneyResult,
@@ -95,8 +96,7 @@ const STEPS: readonly JourneyStep<World>[] = [
       const answered = panel.locator('.message.assistant[data-status="done"]');
       await waitFor(async () => (await answered.count()) === 1, world.timeoutMs,
         async () => `answers: ${JSON.stringify(await panel.locator('.message.assistant').evaluateAll((els) => els.map((el) => el.getAttribute('data-status'))))}`);
-      const text = await answered.innerText();
-      assert(text.includes(`You asked: ${question}`), `unexpected answer: ${text}`);
+      await answerTextIncluding(answered, `You asked: ${question}`, world.timeoutMs);
       assert((await panel.locator('.message.user').count()) === 1, 'the question was asked twice');
       assert((await panel.locator('.message .problem').count()) === 0, 'the sign-in card is still there');
       const asked = world.standIns.aoai.requests.filter((r) => JSON.stringify(r.body).includes(question));
@@ -111,8 +111,7 @@ const STEPS: readonly JourneyStep<World>[] = [
       const question = 'What does the stand-in say?';
       const answer = await ask(panel, question);
       await waitForStatus(answer, 'done', world.timeoutMs);
-      const text = await answer.innerText();
-      assert(text.includes(`You asked: ${question}`), `unexpected answer: ${text}`);
+      await answerTextIncluding(answer, `You asked: ${question}`, world.timeoutMs);
       const request = world.standIns.aoai.requests.at(-1);
       assert(request?.auth === 'bearer', `the stand-in saw auth ${request?.auth}, expected a bearer token`);
       assert(request.token?.appid === VSCODE_APP_ID, `the token came from ${request.token?.appid}, not VS Code's sign-in`);

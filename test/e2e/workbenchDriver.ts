@@ -78,6 +78,17 @@ export async function waitForStatus(answer: Locator, status: string, timeoutMs: 
     async () => `the answer's status is ${await answer.getAttribute('data-status')}, expected ${status}: ${await answer.innerText()}`);
 }
 
+/**
+ * A finished answer's text as shown, once it includes `expected`. Read, not waited for, it can
+ * miss text that is in the DOM: messages off screen skip layout (content-visibility), and a short
+ * answer can arrive, finish and be scrolled into view across two frames.
+ */
+export async function answerTextIncluding(answer: Locator, expected: string, timeoutMs: number): Promise<string> {
+  let text = '';
+  await waitFor(async () => (text = await answer.innerText()).includes(expected), timeoutMs, async () => `unexpected answer: ${text}`);
+  return text;
+}
+
 /** The open quick pick's text (rows and separators), once `expected` appears in it. */
 export async function quickPickText(driver: Driver, expected: string): Promise<string> {
   const list = driver.page.locator('.quick-input-widget .quick-input-list');
