@@ -8,7 +8,7 @@
  */
 import { AzureOpenAI } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import { streamedJsonBatches } from '../../src/azure/streamedEvents';
+import { forEachStreamedEvent } from '../../src/azure/streamedEvents';
 
 interface Job {
   readonly endpoint: string;
@@ -38,11 +38,9 @@ async function stream(job: Job): Promise<{ elapsedMs: number; received: number }
   const request = client.chat.completions.create({ model: job.deployment, messages: [{ role: 'user', content: 'Write a long answer.' }], stream: true });
   let received = 0;
   if (job.extensionReader) {
-    for await (const chunks of streamedJsonBatches<ChatCompletionChunk>(await request.asResponse())) {
-      for (const chunk of chunks) {
-        received += chunk.choices[0]?.delta?.content?.length ?? 0;
-      }
-    }
+    await forEachStreamedEvent<ChatCompletionChunk>(await request.asResponse(), () => undefined, (chunk) => {
+      received += chunk.choices[0]?.delta?.content?.length ?? 0;
+    });
   } else {
     for await (const chunk of await request) {
       received += chunk.choices[0]?.delta?.content?.length ?? 0;

@@ -3,7 +3,7 @@ import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatComp
 import type { ModelProfile } from './modelProfiles';
 import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
-import { streamedJsonBatches } from './streamedEvents';
+import { forEachStreamedEvent } from './streamedEvents';
 
 /** What a wire reports back to the engine besides the events. */
 export interface WireOutcome {
@@ -129,11 +129,6 @@ export async function streamChatCompletions(client: OpenAI, body: ChatCompletion
       calls.clear();
     }
   };
-  for await (const chunks of streamedJsonBatches<ChatCompletionChunk>(response)) {
-    guard.touch();
-    for (const chunk of chunks) {
-      onChunk(chunk);
-    }
-  }
+  await forEachStreamedEvent<ChatCompletionChunk>(response, () => guard.touch(), onChunk);
   return { finishReason, reportedModel };
 }

@@ -4,7 +4,7 @@ import type { WireOutcome } from './chatCompletionsWire';
 import type { ModelProfile } from './modelProfiles';
 import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort, type TokenUsage } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
-import { streamedJsonBatches } from './streamedEvents';
+import { forEachStreamedEvent } from './streamedEvents';
 
 /** The service ended a Responses stream with `response.failed` or an `error` event. */
 export class ResponseFailedError extends Error {
@@ -172,11 +172,6 @@ export async function streamResponses(client: OpenAI, body: ResponseCreateParams
         break;
     }
   };
-  for await (const events of streamedJsonBatches<ResponseStreamEvent>(response)) {
-    guard.touch();
-    for (const event of events) {
-      handle(event);
-    }
-  }
+  await forEachStreamedEvent<ResponseStreamEvent>(response, () => guard.touch(), handle);
   return { finishReason, reportedModel };
 }

@@ -98,6 +98,28 @@ function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'name' in error && error.name === 'AbortError';
 }
 
+/** An event's JSON; an object carrying `error` is thrown as the SDK throws it. */
+function eventPayload(data: string, headers: Headers): unknown {
+  const parsed: unknown = JSON.parse(data);
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && parsed.error) {
+    throw new APIError(undefined, parsed.error as object, undefined, headers);
+  }
+  return parsed;
+}
+
+/**
+ * Every event of a streamed response to `handle`, in order, with `onRead` called once per
+ * network read that brought any (the stall timer's heartbeat). Both wire APIs read this way.
+ */
+export async function forEachStreamedEvent<T>(response: Response, onRead: () => void, handle: (event: T) => void): Promise<void> {
+  for await (const events of streamedJsonBatches<T>(response)) {
+    onRead();
+    for (const event of events) {
+      handle(event);
+    }
+  }
+}
+
 /**
  * The JSON payloads of a streamed response, one batch per network read that completed any.
  * Ending the iteration early (a throw or break in the caller) cancels the body, which closes the
@@ -130,22 +152,15 @@ export async function* streamedJsonBatches<T>(response: Response): AsyncGenerato
           sawDone = true;
           break;
         }
-        let parsed: unknown;
         try {
-          parsed = JSON.parse(data);
+          batch.push(eventPayload(data, response.headers) as T);
         } catch (error) {
+          // What came before the bad event is part of the answer: hand it over first.
           if (batch.length > 0) {
             yield batch;
           }
           throw error;
         }
-        if (typeof parsed === 'object' && parsed !== null && 'error' in parsed && parsed.error) {
-          if (batch.length > 0) {
-            yield batch;
-          }
-          throw new APIError(undefined, parsed.error as object, undefined, response.headers);
-        }
-        batch.push(parsed as T);
       }
       if (batch.length > 0) {
         yield batch;
