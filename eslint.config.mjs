@@ -3,26 +3,67 @@
 // only written down (test/unit/layering.test.ts proves each one fires).
 import tseslint from 'typescript-eslint';
 
-/** Folders and files that never import `vscode` (DEVELOPERS.md, "Layout"). */
-const pureModules = [
-  'src/azure/**/*.ts',
-  'src/chat/**/*.ts',
-  'src/auth/**/*.ts',
-  'src/common/**/*.ts',
-  'src/config/connectionSettings.ts',
-  'src/config/settingKeys.ts',
-  'src/logging/redact.ts',
-  'src/logging/logger.ts',
-  'src/connection/connectionManager.ts',
-  // Discovery and diagnostics talk to Azure in plain node; only their vscode*.ts modules use VS Code.
-  'src/discovery/**/*.ts',
-  'src/diagnostics/**/*.ts',
-  'src/config/cloud.ts',
+/**
+ * The layers of src, lowest first (DEVELOPERS.md, "Layout"). A folder is one layer: it may
+ * import from its own layer and those below, never from a layer above, and no pure layer
+ * imports `vscode` (not even its types), so plain-node tests cover all of them against the
+ * loopback stand-ins. The VS Code layer (the thin modules that talk to VS Code) sits on top.
+ * The rule is about directions between folders: a new file is covered by where it lives.
+ */
+const pureLayers = [
+  ['common'],
+  ['logging', 'net'],
+  ['config'],
+  ['auth'],
+  ['connection'],
+  ['azure'],
+  ['chat'],
+  ['discovery'],
+  ['diagnostics'],
 ];
-/** The thin VS Code modules that live in pure folders. */
-const thinVscodeModulesInPureFolders = ['src/auth/vscodeMicrosoftSession.ts', 'src/discovery/vscode*.ts', 'src/diagnostics/vscode*.ts'];
-const noVscode = { name: 'vscode', message: 'This layer does not import vscode: put the VS Code part in a thin module (see DEVELOPERS.md).' };
+/** The composition root of the pure core (src/chatCore.ts) is above every pure layer. */
+const pureRootFiles = ['chatCore'];
+const vscodeLayer = ['vscode', 'webviewHost', 'conversations', 'languageModels'];
+const vscodeRootFiles = ['extension', 'testApi'];
+const noVscode = { name: 'vscode', message: 'This layer does not import vscode: put the VS Code part in a thin module under src/vscode (see DEVELOPERS.md).' };
 const notTestsOrBench = { regex: '(^|/)(test|bench)/', message: 'Product code never imports tests or the benchmark.' };
+
+/** Import paths (relative, from a folder directly under src, or from src itself) that reach one of `targets`. */
+function upward(folder, targets) {
+  const names = targets.join('|');
+  return {
+    regex: folder ? `^\\.\\./(${names})(/|$)` : `^\\./(${names})(/|$)`,
+    message: `src/${folder} may not import from a layer above it (${targets.join(', ')}): move the shared part down, or invert the dependency.`,
+  };
+}
+
+const layerBlocks = pureLayers.flatMap((layer, rank) => {
+  const above = [...pureLayers.slice(rank + 1).flat(), ...pureRootFiles, ...vscodeLayer, ...vscodeRootFiles];
+  return layer.map((folder) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode], patterns: [upward(folder, above), notTestsOrBench] }] },
+  }));
+});
+
+/**
+ * One hardened fetch (src/net/hardenedFetch.ts) for every request: redirects refused, bound to
+ * one origin, https only. Anything else that sends HTTP is a second, softer path.
+ */
+const oneFetch = {
+  files: ['src/**/*.ts'],
+  ignores: ['src/net/hardenedFetch.ts'],
+  rules: {
+    'no-restricted-globals': [
+      'error',
+      { name: 'fetch', message: 'Send requests through createHardenedFetch (src/net/hardenedFetch.ts), bound to the origin they may go to.' },
+      { name: 'XMLHttpRequest', message: 'Send requests through createHardenedFetch (src/net/hardenedFetch.ts).' },
+    ],
+    'no-restricted-properties': [
+      'error',
+      { object: 'globalThis', property: 'fetch', message: 'Send requests through createHardenedFetch (src/net/hardenedFetch.ts).' },
+    ],
+  },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.tmp/**', 'test/fixtures/**', 'test/standin/fake-az/**', '**/*.js', '**/*.mjs'] },
@@ -48,13 +89,15 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [notTestsOrBench] }] },
   },
+  // Pure layers: no vscode, and no import from a layer above (after the src-wide block, which they replace).
+  ...layerBlocks,
   {
-    // Pure modules: plain-node tests cover them against loopback stand-ins, so no `vscode`,
-    // not even its types.
-    files: pureModules,
-    ignores: thinVscodeModulesInPureFolders,
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode], patterns: [notTestsOrBench] }] },
+    files: pureRootFiles.map((file) => `src/${file}.ts`),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noVscode], patterns: [upward('', [...vscodeLayer, ...vscodeRootFiles]), notTestsOrBench] }],
+    },
   },
+  oneFetch,
   {
     // The webview is a browser bundle: it shares the message protocol and nothing else.
     files: ['webview/**/*.ts'],

@@ -10,6 +10,8 @@ export type ChatCredential =
       readonly source: Exclude<CredentialSource, 'apiKey'>;
       /** Shown in the chat header, e.g. "Signed in as ada@contoso.com via VS Code". */
       readonly label: string;
+      /** The signed-in account, when VS Code's session names it. */
+      readonly account?: string;
       /** Returns a cached token while it is valid; fetches a new one otherwise. */
       getToken(): Promise<string>;
       /** Forget any cached token, after the service said it expired. */

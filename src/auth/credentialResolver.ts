@@ -1,41 +1,26 @@
 import type { ConnectionView, ProblemView } from '../common/protocol';
+import { keyHost, readApiKey } from '../config/apiKeys';
 import type { ChatSettings } from '../config/connectionSettings';
-import { SecretName } from '../config/settingKeys';
 import type { Logger } from '../logging/logger';
-import { AzureIdentityChain } from './azureIdentityChain';
-import { type ChatCredential, describeSource, SignInRequiredError } from './credential';
+import { type ChatCredential, describeSource } from './credential';
 import { checkKeyHost, checkTokenHost } from './hostPolicy';
-import { acceptedScopesOnly, type ScopeConsent } from './scopePolicy';
-import type { MicrosoftAuthProviderId } from '../config/cloud';
+import type { TokenSource } from './tokenSource';
 
-/** What the resolver needs from VS Code's Microsoft sign-in; implemented in vscodeMicrosoftSession.ts. */
-export interface MicrosoftSessionProvider {
-  /** Never shows UI. Undefined when there is no session the extension may use silently. */
-  getSessionSilently(scopes: readonly string[], provider?: MicrosoftAuthProviderId): Promise<{ readonly accessToken: string; readonly account: string } | undefined>;
-}
+export { microsoftScopes, type MicrosoftSessionProvider } from './tokenSource';
 
+/** SecretStorage, read-only, by secret name (VS Code's in the extension, a map in tests). */
 export interface SecretReader {
-  get(name: SecretName): Promise<string | undefined>;
+  get(name: string): Promise<string | undefined>;
 }
 
 export type ResolvedCredential =
-  | { readonly ok: true; readonly credential: ChatCredential }
-  | { readonly ok: false; readonly state: ConnectionView['state']; readonly problem: ProblemView };
+  | { readonly ok: true; readonly credential: ChatCredential; readonly attempts: readonly string[] }
+  | { readonly ok: false; readonly state: ConnectionView['state']; readonly problem: ProblemView; readonly attempts: readonly string[] };
 
 export interface CredentialResolverDeps {
-  readonly microsoft: MicrosoftSessionProvider;
+  readonly tokens: TokenSource;
   readonly secrets: SecretReader;
   readonly log: Logger;
-  readonly env: NodeJS.ProcessEnv;
-  readonly managedIdentityTimeoutMs?: number;
-  readonly createChain?: (settings: ChatSettings) => AzureIdentityChain;
-  /** Decides about scopes that are not an Azure OpenAI / AI audience; default: refuse them. */
-  readonly scopeConsent?: ScopeConsent;
-}
-
-/** Scopes for VS Code's Microsoft provider; the tenant travels as a pseudo-scope. */
-export function microsoftScopes(settings: Pick<ChatSettings, 'tokenScope' | 'tenantId'>): string[] {
-  return settings.tenantId ? [settings.tokenScope, `VSCODE_TENANT:${settings.tenantId}`] : [settings.tokenScope];
 }
 
 /**
@@ -44,17 +29,37 @@ export function microsoftScopes(settings: Pick<ChatSettings, 'tokenScope' | 'ten
  * Entra tokens are never requested for a host the token policy refuses.
  */
 export class CredentialResolver {
-  private chain: { key: string; chain: AzureIdentityChain } | undefined;
-
   constructor(private readonly deps: CredentialResolverDeps) {}
 
   async resolve(settings: ChatSettings): Promise<ResolvedCredential> {
     const wantsEntra = settings.authMode !== 'apiKey';
     const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts, settings.cloud.hostSuffixes);
+    const attempts: string[] = [];
+    if (wantsEntra && !hostVerdict.allowed) {
+      attempts.push('Microsoft Entra sign-in: not tried, because the token host policy refuses this endpoint.');
+    }
     if (wantsEntra && hostVerdict.allowed) {
-      if (!(await (this.deps.scopeConsent ?? acceptedScopesOnly).allows(settings.tokenScope, settings.endpoint))) {
+      const lookup = await this.deps.tokens.find({ purpose: 'dataPlane', scope: settings.tokenScope, tenantId: settings.tenantId, cloud: settings.cloud, endpoint: settings.endpoint });
+      attempts.push(...lookup.attempts);
+      if (lookup.found) {
+        const token = lookup.found;
+        return {
+          ok: true,
+          credential: {
+            kind: 'entra',
+            source: token.source,
+            label: token.label,
+            ...(token.account ? { account: token.account } : {}),
+            getToken: () => token.getToken(),
+            forgetCachedToken: () => token.forgetCachedToken(),
+          },
+          attempts,
+        };
+      }
+      if (lookup.refused) {
         return {
           ok: false,
+          attempts,
           state: 'misconfigured',
           problem: {
             title: `Not requesting a Microsoft token for ${settings.tokenScope}.`,
@@ -65,20 +70,20 @@ export class CredentialResolver {
           },
         };
       }
-      const entra = await this.resolveEntra(settings);
-      if (entra) {
-        return { ok: true, credential: entra };
-      }
     }
+    const host = keyHost(settings.endpoint);
     if (settings.authMode !== 'entra') {
-      const apiKey = await this.deps.secrets.get(SecretName.apiKey);
+      // Only the key stored for this endpoint's resource; a key for another resource stays there.
+      const apiKey = await readApiKey(this.deps.secrets, settings.endpoint);
       if (apiKey) {
-        return this.useApiKey(settings, apiKey, wantsEntra && !hostVerdict.allowed ? hostVerdict.host : undefined);
+        return this.useApiKey(settings, apiKey, wantsEntra && !hostVerdict.allowed ? hostVerdict.host : undefined, attempts);
       }
+      attempts.push(`API key: none stored for ${host}.`);
     }
     if (wantsEntra && !hostVerdict.allowed) {
       return {
         ok: false,
+        attempts,
         state: 'misconfigured',
         problem: {
           title:
@@ -96,23 +101,25 @@ export class CredentialResolver {
     if (settings.authMode === 'apiKey') {
       return {
         ok: false,
+        attempts,
         state: 'signedOut',
         problem: {
-          title: 'No API key is stored.',
-          detail: 'Run "Azure OpenAI: Set API Key". The key is kept in VS Code\'s secret storage, never in settings.',
+          title: `No API key is stored for ${host}.`,
+          detail: `Run "Azure OpenAI: Set API Key" to set the key of ${host}. Each key is kept in VS Code's secret storage for its own resource, never in settings, and sent nowhere else.`,
           actions: ['setApiKey'],
         },
       };
     }
     return {
       ok: false,
+      attempts,
       state: 'signedOut',
       problem: {
         title: 'Sign in to chat with Azure OpenAI.',
         detail:
           settings.authMode === 'entra'
             ? 'Sign in with your Microsoft account in VS Code, or run `az login` in a terminal and try again.'
-            : 'Sign in with your Microsoft account, run `az login` in a terminal, or use an API key.',
+            : `Sign in with your Microsoft account, run \`az login\` in a terminal, or set the API key of ${host} (a key stored for another resource is never sent here).`,
         actions: settings.authMode === 'entra' ? ['signIn'] : ['signIn', 'setApiKey'],
       },
     };
@@ -123,11 +130,12 @@ export class CredentialResolver {
    * policy refused in `auto`: the user expects a Microsoft sign-in, so the header says why the
    * key is used instead.
    */
-  private useApiKey(settings: ChatSettings, apiKey: string, entraRefusedFor: string | undefined): ResolvedCredential {
+  private useApiKey(settings: ChatSettings, apiKey: string, entraRefusedFor: string | undefined, attempts: readonly string[]): ResolvedCredential {
     const keyVerdict = checkKeyHost(settings.endpoint);
     if (!keyVerdict.allowed) {
       return {
         ok: false,
+        attempts,
         state: 'misconfigured',
         problem: {
           title: `Your API key is only sent over https, and ${keyVerdict.host} uses http.`,
@@ -144,74 +152,6 @@ export class CredentialResolver {
           'To sign in there instead, add the host to azureOpenAIChat.trustedHosts in your user settings.',
       );
     }
-    return { ok: true, credential: { kind: 'apiKey', source: 'apiKey', label, apiKey } };
+    return { ok: true, credential: { kind: 'apiKey', source: 'apiKey', label, apiKey }, attempts };
   }
-
-  private async resolveEntra(settings: ChatSettings): Promise<ChatCredential | undefined> {
-    const scopes = microsoftScopes(settings);
-    const provider = settings.cloud.authProvider;
-    const session = await this.deps.microsoft.getSessionSilently(scopes, provider).catch((error: unknown) => {
-      this.deps.log.warn(`VS Code Microsoft sign-in unavailable: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    });
-    if (session) {
-      return {
-        kind: 'entra',
-        source: 'vscode',
-        label: `Signed in as ${session.account} via VS Code`,
-        getToken: async () => {
-          // VS Code caches and refreshes the session; asking each time picks up a refresh.
-          const current = await this.deps.microsoft.getSessionSilently(scopes, provider);
-          if (!current) {
-            throw new SignInRequiredError();
-          }
-          return current.accessToken;
-        },
-        forgetCachedToken: () => undefined,
-      };
-    }
-
-    const chain = this.chainFor(settings);
-    try {
-      await chain.getToken();
-    } catch (error) {
-      this.deps.log.info(`Azure credential chain found no credential: ${firstLine(error)}`);
-      return undefined;
-    }
-    const source = chain.source ?? 'azureDeveloper';
-    return {
-      kind: 'entra',
-      source,
-      label: describeSource(source),
-      getToken: () => chain.getToken(),
-      forgetCachedToken: () => chain.forgetCachedToken(),
-    };
-  }
-
-  /** One chain per scope, tenant and identity, reused so its token cache is too. */
-  private chainFor(settings: ChatSettings): AzureIdentityChain {
-    const clientId = this.deps.env.AZURE_CLIENT_ID || undefined;
-    const tenantId = settings.tenantId ?? (this.deps.env.AZURE_TENANT_ID || undefined);
-    const authorityHost = settings.cloud.name === 'AzureCloud' ? undefined : settings.cloud.authorityHost;
-    const key = JSON.stringify([settings.tokenScope, tenantId, clientId, authorityHost]);
-    if (this.chain?.key !== key) {
-      const chain =
-        this.deps.createChain?.(settings) ??
-        new AzureIdentityChain({
-          scope: settings.tokenScope,
-          tenantId,
-          managedIdentityClientId: clientId,
-          authorityHost,
-          managedIdentityTimeoutMs: this.deps.managedIdentityTimeoutMs ?? 1500,
-          log: this.deps.log,
-        });
-      this.chain = { key, chain };
-    }
-    return this.chain.chain;
-  }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0] ?? text;
 }

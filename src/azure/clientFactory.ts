@@ -2,13 +2,14 @@ import { AzureOpenAI, OpenAI } from 'openai';
 import type { ChatCredential } from '../auth/credential';
 import type { ChatSettings } from '../config/connectionSettings';
 import { isV1ApiVersion } from '../config/connectionSettings';
-import { constructWithoutSdkEnvironment, fetchRefusingRedirects, hardenedClientOptions } from './requestHardening';
+import { createHardenedFetch } from '../net/hardenedFetch';
+import { constructWithoutSdkEnvironment, hardenedClientOptions } from './requestHardening';
 import { fetchKeepingErrorBodies } from './responseBodies';
 
 export interface ClientExtras {
   /** API Management subscription key, sent as Ocp-Apim-Subscription-Key. */
   readonly apimSubscriptionKey?: string;
-  /** For tests and benchmarks: a fetch to wrap instead of the global one. */
+  /** For tests and benchmarks: the transport under the hardened fetch, instead of the platform's. */
   readonly fetch?: typeof fetch;
 }
 
@@ -39,8 +40,11 @@ export function createModelClient(settings: ChatSettings, credential: ChatCreden
     maxRetries: 0,
     // The stall timer ends silent streams; this only bounds a request that never gets headers.
     timeout: 120_000,
-    // A redirect would carry the key and the conversation to another origin: never followed.
-    fetch: fetchKeepingErrorBodies(fetchRefusingRedirects(extras.fetch)),
+    // Bound to the endpoint's origin, the one the key was stored for and the token host policy
+    // allowed: a redirect or any other origin is refused before a header leaves.
+    fetch: fetchKeepingErrorBodies(
+      createHardenedFetch({ origin: settings.endpoint, subscriptionKeyAllowed: extras.apimSubscriptionKey !== undefined, ...(extras.fetch ? { transport: extras.fetch } : {}) }),
+    ),
   };
   if (isV1ApiVersion(settings.apiVersion)) {
     return {

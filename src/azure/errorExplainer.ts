@@ -4,7 +4,7 @@ import type { CredentialSource } from '../auth/credential';
 import { SignInRequiredError } from '../auth/credential';
 import { redactSecrets } from '../logging/redact';
 import { StreamStalledError } from './chatStream';
-import { refusedRedirect } from './requestHardening';
+import { refusedRedirect, refusedRequest } from '../net/hardenedFetch';
 import { ResponseFailedError } from './responsesWire';
 import { failedResponseBody } from './responseBodies';
 import { requestedWaitMs } from './retryPolicy';
@@ -80,6 +80,14 @@ export function explainChatError(error: unknown, context: ErrorContext): Explain
         `It points to ${redirect.to ?? 'another address'}. Redirects are never followed, so your key or sign-in and this conversation were not sent there. If the resource has moved, set azureOpenAIChat.endpoint to its new address; your question is kept.`,
         ['openSettings', 'retry'],
       ),
+    };
+  }
+  const refused = refusedRequest(error);
+  if (refused) {
+    return {
+      status: undefined,
+      tokenRejected: false,
+      problem: problem(`The request to ${host} was not sent.`, `${refused.message} Your question is kept.`, ['openSettings', 'diagnose']),
     };
   }
   if (error instanceof ResponseFailedError) {

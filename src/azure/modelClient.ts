@@ -1,7 +1,7 @@
 import type { Logger } from '../logging/logger';
 import { LiveSecrets } from '../logging/redact';
 import type { ChatCredential } from '../auth/credential';
-import { AnswerError } from '../chat/answerSource';
+import { AnswerError } from './answerError';
 import type { ChatSettings } from '../config/connectionSettings';
 import type { Connection, ConnectionResult } from '../connection/connectionManager';
 import { chatCompletionsBody, streamChatCompletions, type WireOutcome } from './chatCompletionsWire';

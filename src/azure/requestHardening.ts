@@ -1,53 +1,9 @@
 /**
- * What every client built in clientFactory.ts gets, whichever `openai` client class it is: no
- * redirect is followed, and nothing from the process environment changes what is sent or
- * logged. Kept apart from the factory so a new client type picks both up in two lines.
+ * What every client built in clientFactory.ts gets, whichever `openai` client class it is:
+ * nothing from the process environment changes what is sent or logged. (Redirects and origins
+ * are the hardened fetch's job: src/net/hardenedFetch.ts.)
  */
 import type { ClientOptions } from 'openai';
-
-/** A 3xx answer, refused: following it would send the credentials and the conversation on. */
-export class RedirectRefusedError extends Error {
-  constructor(
-    readonly status: number,
-    /** The origin the request went to. */
-    readonly from: string,
-    /** The origin the server pointed at, when it named a usable one. */
-    readonly to: string | undefined,
-  ) {
-    super(`${from} answered ${status} redirecting to ${to ?? 'an unnamed location'}; redirects are not followed`);
-    this.name = 'RedirectRefusedError';
-  }
-}
-
-/**
- * A fetch that never follows redirects. fetch's default (`redirect: 'follow'`) resends the
- * request with the api-key, Ocp-Apim-Subscription-Key and Authorization headers and, for 307
- * and 308, the whole conversation, to any origin the server names, https → http included.
- * Azure OpenAI does not redirect chat completions, so a 3xx is reported, never followed.
- */
-export function fetchRefusingRedirects(inner: typeof fetch = fetch): typeof fetch {
-  return async (input, init) => {
-    const response = await inner(input, { ...init, redirect: 'manual' });
-    // 304 answers a conditional request (never sent here); every other 3xx is a redirect.
-    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304)) {
-      await response.body?.cancel().catch(() => undefined);
-      const url = requestUrl(input);
-      throw new RedirectRefusedError(response.status, originOf(url) ?? 'the endpoint', originOf(response.headers.get('location'), url));
-    }
-    return response;
-  };
-}
-
-/** The redirect behind an error the SDK wrapped (it reports fetch failures as APIConnectionError). */
-export function refusedRedirect(error: unknown): RedirectRefusedError | undefined {
-  for (let current = error, depth = 0; current && depth < 4; depth++) {
-    if (current instanceof RedirectRefusedError) {
-      return current;
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
 
 /**
  * Options that pin down everything the `openai` package would otherwise take from the
@@ -98,19 +54,3 @@ export function constructWithoutSdkEnvironment<T>(build: () => T): T {
 }
 
 const sdkVariable = /^(OPENAI_|AZURE_OPENAI_)/i;
-
-function requestUrl(input: Parameters<typeof fetch>[0]): string {
-  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-}
-
-function originOf(location: string | null, base?: string): string | undefined {
-  if (!location) {
-    return undefined;
-  }
-  try {
-    // The origin only: a Location's path or query may carry anything, a token included.
-    return new URL(location, base).origin;
-  } catch {
-    return undefined;
-  }
-}

@@ -7,7 +7,7 @@
 const failedBodies = new WeakMap<Headers, string>();
 const maxKeptBody = 16 * 1024;
 
-export function fetchKeepingErrorBodies(inner: typeof fetch = fetch): typeof fetch {
+export function fetchKeepingErrorBodies(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await inner(input, init);
     if (response.status >= 400) {

@@ -1,5 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { refusedRedirect } from './requestHardening';
+import { refusedRedirect, refusedRequest } from '../net/hardenedFetch';
 
 /**
  * When to ask again after a failed request, and after how long. The SDK's own retries are off:
@@ -39,8 +39,8 @@ export function retryDelayMs(error: unknown, retry: number, policy: RetryPolicy)
     return undefined;
   }
   const backoff = Math.min(500 * 2 ** (retry - 1), 8_000);
-  // A redirect is an answer, not a glitch: asking again gets the same one.
-  if (refusedRedirect(error)) {
+  // A redirect is an answer, not a glitch, and a refused request would be refused again.
+  if (refusedRedirect(error) || refusedRequest(error)) {
     return undefined;
   }
   if (error instanceof APIConnectionTimeoutError || error instanceof APIConnectionError) {

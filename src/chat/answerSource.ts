@@ -1,6 +1,8 @@
-import type { ProblemView, WaitReason } from '../common/protocol';
+import type { WaitReason } from '../common/protocol';
+import type { ConnectionTarget } from '../config/connectionTarget';
+
+export { AnswerError } from '../azure/answerError';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
-import type { FailureKind } from '../azure/failureKind';
 import type { TokenUsage } from '../azure/modelRequest';
 
 /** What an answer reports besides its text; a source that has none never calls onDetail. */
@@ -23,17 +25,12 @@ export interface AnswerSource {
    * Streams an answer to the conversation (user and assistant turns; the source adds its own
    * system prompt). Resolves with how the stream ended; rejects with AnswerError.
    */
-  streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void, onDetail?: (detail: AnswerDetail) => void): Promise<StreamEnd>;
-}
-
-/** A failed answer, already explained for the user. */
-export class AnswerError extends Error {
-  /** `kind` sorts the failure for callers that must (the language model API's error codes). */
-  constructor(
-    readonly problem: ProblemView,
-    readonly kind: FailureKind = 'other',
-  ) {
-    super(problem.title);
-    this.name = 'AnswerError';
-  }
+  streamAnswer(
+    turns: readonly ChatTurn[],
+    signal: AbortSignal,
+    onText: (text: string) => void,
+    onDetail?: (detail: AnswerDetail) => void,
+    /** The conversation's own endpoint and deployment; undefined: the settings'. */
+    target?: ConnectionTarget,
+  ): Promise<StreamEnd>;
 }

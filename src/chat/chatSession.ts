@@ -200,6 +200,7 @@ export class ChatSession extends Disposable {
               this.changes.fire({ type: 'delta', messageId: answerId, text });
             },
             (detail) => this.onDetail(answerId, turns, detail),
+            this.chosenDeployment,
           );
       ({ status, problem } = describeEnd(end));
     } catch (error) {

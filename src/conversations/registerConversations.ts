@@ -11,6 +11,7 @@ import { chatViewId } from '../webviewHost/chatViewProvider';
 import { type BindingDeps, ChatWebviewBinding, type WebviewSurface } from '../webviewHost/chatWebviewBinding';
 import { ConversationController } from '../webviewHost/conversationController';
 import { createEditorActions, selectionContext } from './editorActions';
+import { CommandId } from '../common/commands';
 
 type SurfaceKind = NonNullable<WebviewSurface['kind']>;
 
@@ -23,7 +24,7 @@ export interface ConversationsDeps {
 
 /** What the rest of the extension uses: bind a view, and the conversation commands act on. */
 export interface Conversations {
-  bind(surface: WebviewSurface, common: Omit<BindingDeps, 'session' | 'conversationId' | 'conversations'>): Promise<ChatWebviewBinding>;
+  bind(surface: WebviewSurface, common: Omit<BindingDeps, 'session' | 'conversationId' | 'conversations' | 'onDidInteract'>): Promise<ChatWebviewBinding>;
   /** The conversation of the view used last (the API's and the commands' target). */
   active(): Promise<OpenConversation>;
   /** Asks in that conversation, with what is attached in its view. */
@@ -53,7 +54,9 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
   // The API and commands need a conversation even before any view is open.
   let viewless: OpenConversation | undefined;
   const activeChanged = new Emitter<void>();
-  context.subscriptions.push(activeChanged);
+  /** A view was bound (after the webview was resolved); reveal() waits for its view's. */
+  const bound = new Emitter<SurfaceKind>();
+  context.subscriptions.push(activeChanged, bound);
 
   const bind: Conversations['bind'] = async (surface, common) => {
     const kind: SurfaceKind = surface.kind ?? 'panel';
@@ -80,32 +83,34 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     const initial = await ConversationController.initial(conversationDeps);
     log.debug(`The chat ${kind} shows conversation ${initial.id}`);
     void context.workspaceState.update(rememberedKey(kind), initial.id);
-    const tracked: WebviewSurface = {
-      ...surface,
-      kind,
-      postMessage: (message) => surface.postMessage(message),
-      get visible() {
-        return surface.visible;
-      },
-      onDidReceiveMessage: (listener) =>
-        surface.onDidReceiveMessage((message) => {
-          // A view that merely (re)loaded says `ready`; that is not the user turning to it.
-          if ((message as { type?: unknown } | undefined)?.type !== 'ready' && lastUsed !== kind) {
-            lastUsed = kind;
-            activeChanged.fire();
-          }
-          listener(message);
-        }),
+    const onDidInteract = () => {
+      if (lastUsed !== kind) {
+        lastUsed = kind;
+        activeChanged.fire();
+      }
     };
-    const binding = new ChatWebviewBinding(tracked, { ...common, session: initial.session, conversationId: initial.id, conversations: conversationDeps });
+    const binding = new ChatWebviewBinding(surface, { ...common, session: initial.session, conversationId: initial.id, conversations: conversationDeps, onDidInteract });
     created.binding = binding;
     bindings.get(kind)?.dispose();
     bindings.set(kind, binding);
-    // A view just opened is the one the user turned to (a view that only reloads is not, see above).
+    // A view just opened is the one the user turned to (a view that only reloads is not).
     lastUsed = kind;
     activeChanged.fire();
+    bound.fire(kind);
     return binding;
   };
+
+  /** Resolves when `kind` is bound, or after 10 s (a view VS Code never resolved). */
+  const boundOrTimeout = (kind: SurfaceKind) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 10_000);
+      const listener = bound.event((which) => which === kind && done());
+      function done() {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve();
+      }
+    });
 
   const activeController = (): ConversationController | undefined => {
     const binding = (lastUsed && bindings.get(lastUsed)) || bindings.get('sidebar') || bindings.get('panel');
@@ -136,8 +141,8 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
     }
     // What comes next (a question, context) belongs to the view just shown.
     lastUsed = target;
-    for (let waited = 0; waited < 5000 && !bindings.has(target); waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!bindings.has(target)) {
+      await boundOrTimeout(target);
     }
     return bindings.get(target)?.conversations;
   };
@@ -166,7 +171,7 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
 
   context.subscriptions.push(
     { dispose: () => void library.then((lib) => lib.dispose()) },
-    vscode.commands.registerCommand('azureOpenAIChat.newChat', async () => {
+    vscode.commands.registerCommand(CommandId.newChat, async () => {
       const controller = activeController();
       if (controller) {
         controller.newChat();
@@ -174,9 +179,9 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
         viewless = (await library).create();
       }
     }),
-    vscode.commands.registerCommand('azureOpenAIChat.sideBar.newChat', () => sideBar()?.newChat()),
-    vscode.commands.registerCommand('azureOpenAIChat.sideBar.showHistory', () => sideBar()?.showHistory()),
-    vscode.commands.registerCommand('azureOpenAIChat.openConversation', async () => {
+    vscode.commands.registerCommand(CommandId.sideBarNewChat, () => sideBar()?.newChat()),
+    vscode.commands.registerCommand(CommandId.sideBarShowHistory, () => sideBar()?.showHistory()),
+    vscode.commands.registerCommand(CommandId.openConversation, async () => {
       const lib = await library;
       const items = (await lib.list()).map((meta) => ({
         label: meta.title || vscode.l10n.t('New chat'),
@@ -192,24 +197,24 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
         await (await reveal())?.open(picked.id);
       }
     }),
-    vscode.commands.registerCommand('azureOpenAIChat.askAboutSelection', async () => {
+    vscode.commands.registerCommand(CommandId.askAboutSelection, async () => {
       const textEditor = vscode.window.activeTextEditor ?? editor.lastTextEditor();
       await attach(textEditor && selectionContext(textEditor));
     }),
-    vscode.commands.registerCommand('azureOpenAIChat.attachActiveFile', async () => {
+    vscode.commands.registerCommand(CommandId.attachActiveFile, async () => {
       const file = await editor.activeFile();
       if (file) {
         await attach(file);
       }
     }),
-    vscode.commands.registerCommand('azureOpenAIChat.focusInput', async () => {
+    vscode.commands.registerCommand(CommandId.focusInput, async () => {
       const controller = await reveal();
       controller?.focusInput();
     }),
-    vscode.commands.registerCommand('azureOpenAIChat.showHistory', async () => {
+    vscode.commands.registerCommand(CommandId.showHistory, async () => {
       (await reveal())?.showHistory();
     }),
-    vscode.commands.registerCommand('azureOpenAIChat.exportConversation', async () => {
+    vscode.commands.registerCommand(CommandId.exportConversation, async () => {
       const lib = await library;
       const { id, session } = await active();
       const title = lib.title(id);

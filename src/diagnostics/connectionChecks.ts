@@ -3,15 +3,15 @@
  * each with pass or fail and one fix. Pure (no vscode): the loopback stand-ins play Azure in
  * the tests. Nothing here ever puts a token or key into a result; claims are decoded instead.
  */
-import { AzureIdentityChain } from '../auth/azureIdentityChain';
-import { type MicrosoftSessionProvider, microsoftScopes, type SecretReader } from '../auth/credentialResolver';
-import { describeSource } from '../auth/credential';
+import { type ChatCredential, describeSource } from '../auth/credential';
 import { checkTokenHost } from '../auth/hostPolicy';
 import { readJwtClaims } from '../auth/jwtClaims';
 import { type ChatSettings, isV1ApiVersion, type RawSettings, validateSettings } from '../config/connectionSettings';
-import { SecretName } from '../config/settingKeys';
+import { type ConnectionTarget, settingsForTarget } from '../config/connectionTarget';
+import type { ConnectionResult } from '../connection/connectionManager';
 import type { DiscoveredDeployment } from '../discovery/deploymentDiscovery';
 import type { Logger } from '../logging/logger';
+import { createHardenedFetch } from '../net/hardenedFetch';
 import { describeCertificateError, type NetworkProbe, probeEndpoint } from './networkProbe';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -30,20 +30,25 @@ export interface CheckResult {
   readonly facts?: readonly string[];
 }
 
+/**
+ * Diagnose checks the connection the chat itself would use, through the same factory: the same
+ * credential (scope policy and consent included), the same subscription key decision, the same
+ * hardened fetch. It never finds a credential or sends a request another way.
+ */
 export interface DiagnoseDeps {
   readonly readSettings: () => RawSettings;
-  readonly microsoft: MicrosoftSessionProvider;
-  readonly secrets: SecretReader;
-  readonly env: NodeJS.ProcessEnv;
+  /** The conversation's target being diagnosed; undefined: the settings'. */
+  readonly target?: ConnectionTarget;
+  /** The chat's connection factory. */
+  readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionResult>;
   readonly log: Logger;
-  readonly fetch?: typeof fetch;
+  /** For tests: the transport under the hardened fetch. */
+  readonly transport?: typeof fetch;
   readonly probeNetwork?: (endpoint: string) => Promise<NetworkProbe>;
   /** VS Code's http.proxy (or a proxy variable), for the hint that the direct path was probed. */
   readonly proxy?: string;
   /** Deployments discovery found (this session), to name the resource and its models. */
   readonly discovered?: () => readonly DiscoveredDeployment[];
-  readonly managedIdentityTimeoutMs?: number;
-  readonly createChain?: (settings: ChatSettings) => AzureIdentityChain;
 }
 
 const titles: Record<CheckId, string> = {
@@ -80,7 +85,7 @@ export async function diagnoseConnection(deps: DiagnoseDeps): Promise<CheckResul
   };
 
   // 1. Settings.
-  const validated = validateSettings(deps.readSettings());
+  const validated = validateSettings(settingsForTarget(deps.readSettings(), deps.target));
   if (!validated.ok) {
     results.push(result('settings', 'fail', validated.problem.title, { fix: validated.problem.detail || 'Open Settings.' }));
     return finish('the settings are not usable.');
@@ -102,8 +107,9 @@ export async function diagnoseConnection(deps: DiagnoseDeps): Promise<CheckResul
 
   // 3. Sign-in: which credential answered, and why the earlier ones did not.
   const hostVerdict = checkTokenHost(settings.endpoint, settings.trustedHosts, settings.cloud.hostSuffixes);
-  const { answered, attempts } = await findCredential(settings, hostVerdict.allowed, deps);
-  results.push(credentialResult(answered, attempts, settings));
+  const connection = await deps.connection(deps.target);
+  const { answered, attempts } = await answeredCredential(connection);
+  results.push(credentialResult(answered, attempts, settings, connection.ok ? undefined : connection.problem.title));
 
   // 4. Token claims.
   const claims = answered?.kind === 'entra' ? readJwtClaims(answered.token) : undefined;
@@ -126,10 +132,12 @@ export async function diagnoseConnection(deps: DiagnoseDeps): Promise<CheckResul
 
   // 6–8. One minimal request: an empty message list costs no tokens, and Azure checks the
   // gateway, the caller and the deployment before it looks at the body.
-  const apimKey = await deps.secrets.get(SecretName.apimSubscriptionKey);
+  // The key the chat would send: none where it is withheld (not a gateway or trusted host).
+  const apimKey = connection.ok ? connection.connection.apimSubscriptionKey : undefined;
+  const doFetch = createHardenedFetch({ origin: settings.endpoint, subscriptionKeyAllowed: apimKey !== undefined, ...(deps.transport ? { transport: deps.transport } : {}) });
   let probe: DataPlaneProbe;
   try {
-    probe = await probeDataPlane(settings, answered, apimKey, deps.fetch ?? fetch);
+    probe = await probeDataPlane(settings, answered, apimKey, doFetch);
   } catch (error) {
     results.push(result('apim', 'skip', 'Not checked: the request failed before an answer.'));
     results.push(result('role', 'fail', `The request failed: ${error instanceof Error ? error.message : String(error)}`, { fix: 'See the network check above, and azureOpenAIChat.endpoint.' }));
@@ -138,7 +146,7 @@ export async function diagnoseConnection(deps: DiagnoseDeps): Promise<CheckResul
   const verdict = classifyProbe(probe);
   deps.log.info(`Diagnose: data-plane probe answered ${probe.status} (${verdict})`);
   const account = deps.discovered?.().find((entry) => sameOrigin(entry.endpoint, settings.endpoint));
-  results.push(apimResult(verdict, probe, settings, apimKey !== undefined, claims));
+  results.push(apimResult(verdict, probe, settings, apimKey !== undefined, claims, connection.ok && connection.connection.subscriptionKeyWithheld === true));
   results.push(roleResult(verdict, probe, settings, claims, account));
   results.push(deploymentResult(verdict, probe, settings, deps.discovered?.() ?? []));
   return results;
@@ -179,54 +187,30 @@ function networkResult(network: NetworkProbe, proxy: string | undefined): CheckR
   });
 }
 
-async function findCredential(settings: ChatSettings, hostAllowed: boolean, deps: DiagnoseDeps): Promise<{ answered: Answered | undefined; attempts: string[] }> {
-  const attempts: string[] = [];
-  if (settings.authMode !== 'apiKey') {
-    if (!hostAllowed) {
-      attempts.push('Microsoft Entra sign-in: not tried, because the token host policy refuses this endpoint (see below).');
-    } else {
-      const scopes = microsoftScopes(settings);
-      try {
-        const session = await deps.microsoft.getSessionSilently(scopes, settings.cloud.authProvider);
-        if (session) {
-          return { answered: { kind: 'entra', source: 'vscode', token: session.accessToken, account: session.account }, attempts };
-        }
-        attempts.push(`VS Code Microsoft sign-in (${settings.cloud.authProvider}): no session for ${scopes.join(' ')} (not signed in, or not yet consented for this scope).`);
-      } catch (error) {
-        attempts.push(`VS Code Microsoft sign-in: ${firstLine(error)}`);
-      }
-      const chain =
-        deps.createChain?.(settings) ??
-        new AzureIdentityChain({
-          scope: settings.tokenScope,
-          tenantId: settings.tenantId ?? (deps.env.AZURE_TENANT_ID || undefined),
-          managedIdentityClientId: deps.env.AZURE_CLIENT_ID || undefined,
-          authorityHost: settings.cloud.name === 'AzureCloud' ? undefined : settings.cloud.authorityHost,
-          managedIdentityTimeoutMs: deps.managedIdentityTimeoutMs ?? 1500,
-          log: deps.log,
-        });
-      try {
-        const token = await chain.getToken();
-        return { answered: { kind: 'entra', source: chain.source ?? 'azureDeveloper', token }, attempts };
-      } catch (error) {
-        attempts.push(`Azure credential chain (managed identity, Azure CLI, Azure Developer CLI, Azure PowerShell): ${chainReasons(error)}`);
-      }
-    }
+/** The credential the chat's connection resolved (and a token to read claims from), with what was tried first. */
+async function answeredCredential(connection: ConnectionResult): Promise<{ answered: Answered | undefined; attempts: readonly string[] }> {
+  if (!connection.ok) {
+    return { answered: undefined, attempts: connection.attempts ?? [] };
   }
-  if (settings.authMode !== 'entra') {
-    const apiKey = await deps.secrets.get(SecretName.apiKey);
-    if (apiKey) {
-      return { answered: { kind: 'apiKey', apiKey }, attempts };
-    }
-    attempts.push('API key: none stored.');
+  const { credential, attempts = [] } = connection.connection;
+  if (credential.kind === 'apiKey') {
+    return { answered: { kind: 'apiKey', apiKey: credential.apiKey }, attempts };
   }
-  return { answered: undefined, attempts };
+  try {
+    return { answered: { kind: 'entra', source: credential.source, token: await credential.getToken(), ...accountOf(credential) }, attempts };
+  } catch (error) {
+    return { answered: undefined, attempts: [...attempts, `${describeSource(credential.source)}: ${firstLine(error)}`] };
+  }
 }
 
-function credentialResult(answered: Answered | undefined, attempts: readonly string[], settings: ChatSettings): CheckResult {
+function accountOf(credential: Extract<ChatCredential, { kind: 'entra' }>): { account?: string } {
+  return credential.account ? { account: credential.account } : {};
+}
+
+function credentialResult(answered: Answered | undefined, attempts: readonly string[], settings: ChatSettings, refusal: string | undefined): CheckResult {
   const facts = attempts.map((attempt) => `Before it: ${attempt}`);
   if (!answered) {
-    return result('credential', 'fail', `No credential answered (sign-in method ${settings.authMode}).`, {
+    return result('credential', 'fail', `No credential answered (sign-in method ${settings.authMode}).${refusal ? ` ${refusal}` : ''}`, {
       fix:
         settings.authMode === 'apiKey'
           ? 'Run "Azure OpenAI: Set API Key".'
@@ -368,16 +352,19 @@ function classifyProbe(probe: DataPlaneProbe): ProbeVerdict {
   return 'other';
 }
 
-function apimResult(verdict: ProbeVerdict, probe: DataPlaneProbe, settings: ChatSettings, hasKey: boolean, claims: Record<string, unknown> | undefined): CheckResult {
+function apimResult(verdict: ProbeVerdict, probe: DataPlaneProbe, settings: ChatSettings, hasKey: boolean, claims: Record<string, unknown> | undefined, keyWithheld: boolean): CheckResult {
   const host = new URL(settings.endpoint).hostname;
   const gatewayHost = /\.azure-api\.(net|us|cn)$/i.test(host);
   const gatewayVerdict = verdict.startsWith('apim');
   const challenge = /AzureApiManagementKey/i.test(probe.wwwAuthenticate);
   // A stored subscription key says the user set up a gateway, even on a custom domain.
-  if (!gatewayHost && !gatewayVerdict && !challenge && !hasKey) {
+  if (!gatewayHost && !gatewayVerdict && !challenge && !hasKey && !keyWithheld) {
     return result('apim', 'skip', `Not an API Management gateway (${host} answered as Azure OpenAI).`);
   }
-  const facts = [`Subscription key stored: ${hasKey ? 'yes' : 'no'}`, `Token audience sent: ${String(claims?.aud ?? '(API key, no token)')}`];
+  const facts = [
+    `Subscription key sent: ${hasKey ? 'yes' : keyWithheld ? `no (stored, but ${host} is not *.azure-api.net or in azureOpenAIChat.trustedHosts)` : 'no (none stored)'}`,
+    `Token audience sent: ${String(claims?.aud ?? '(API key, no token)')}`,
+  ];
   switch (verdict) {
     case 'apimMissingKey':
       return result('apim', 'fail', `The API Management gateway at ${host} needs a subscription key and none was sent.`, {
@@ -517,16 +504,4 @@ function sameOrigin(a: string, b: string): boolean {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0] ?? text;
-}
-
-/** The chain's aggregate error lists each credential; keep a short line per credential. */
-function chainReasons(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(0, 4)
-    .map((line) => (line.length > 220 ? `${line.slice(0, 217)}...` : line));
-  return lines.join(' | ');
 }

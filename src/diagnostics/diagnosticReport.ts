@@ -1,7 +1,8 @@
 /**
  * The Diagnose Connection report as markdown: a summary table, then each check with what was
- * found and its one fix. "Copy report" passes it through redaction with the stored secrets, so
- * even a key echoed by a server would not reach the clipboard.
+ * found and its one fix. It is redacted as it is made (reportForUser), with the stored secrets
+ * and the patterns of logging/redact.ts, so the editor, the clipboard and the log all get the
+ * same text: a key a server echoed, a proxy's `user:password@` never reach any of them.
  */
 import { redactSecrets } from '../logging/redact';
 import type { CheckResult, CheckStatus } from './connectionChecks';
@@ -46,7 +47,11 @@ export function renderReport(results: readonly CheckResult[], context: ReportCon
   return lines.join('\n');
 }
 
-/** What "Copy report" puts on the clipboard. */
+/** The report as the user sees it anywhere (editor, clipboard): rendered, then redacted. */
+export function reportForUser(results: readonly CheckResult[], context: ReportContext, knownSecrets: readonly string[]): string {
+  return redactReport(renderReport(results, context), knownSecrets);
+}
+
 export function redactReport(report: string, knownSecrets: readonly string[]): string {
   return redactSecrets(report, knownSecrets);
 }

@@ -4,12 +4,14 @@
  * chat uses. A management token is valuable (it can read and change resources), so it is only
  * ever sent to the chosen cloud's Resource Manager origin: a nextLink elsewhere is refused.
  */
+import { createHardenedFetch, refusedRedirect } from '../net/hardenedFetch';
 import { defaultRetryPolicy, type RetryPolicy, retryDelayForStatus, waitUnlessAborted } from '../azure/retryPolicy';
 
 export interface ArmClientOptions {
   /** Origin of Resource Manager, e.g. https://management.azure.com. */
   readonly resourceManager: string;
   readonly getToken: () => Promise<string>;
+  /** For tests: the transport under the hardened fetch. */
   readonly fetch?: typeof fetch;
   readonly retry?: RetryPolicy;
   readonly signal?: AbortSignal;
@@ -33,9 +35,12 @@ const maxPages = 200;
 
 export class ArmClient {
   private readonly origin: string;
+  private readonly fetch: typeof fetch;
 
   constructor(private readonly options: ArmClientOptions) {
     this.origin = new URL(options.resourceManager).origin;
+    // Bound to Resource Manager's origin: a redirect is refused, never followed with the token.
+    this.fetch = createHardenedFetch({ origin: this.origin, ...(options.fetch ? { transport: options.fetch } : {}) });
   }
 
   /** Every item of a list, following nextLink. `path` includes its query (api-version). */
@@ -59,17 +64,24 @@ export class ArmClient {
       throw new ArmError(0, 'ForeignNextLink', `Resource Manager pointed to ${url.origin}, which is not ${this.origin}; stopped there.`);
     }
     const policy = this.options.retry ?? defaultRetryPolicy;
-    const doFetch = this.options.fetch ?? fetch;
     for (let attempt = 1; ; attempt++) {
       const token = await this.options.getToken();
       let response: Response;
       try {
-        response = await doFetch(url, {
+        response = await this.fetch(url, {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           ...(this.options.signal ? { signal: this.options.signal } : {}),
         });
       } catch (error) {
-        throw this.options.signal?.aborted ? new ArmError(0, 'Cancelled', 'Cancelled.') : unreachable(url, error);
+        if (this.options.signal?.aborted) {
+          throw new ArmError(0, 'Cancelled', 'Cancelled.');
+        }
+        const redirect = refusedRedirect(error);
+        if (redirect) {
+          // Another origin's JSON is not Resource Manager's answer, and the token must not follow.
+          throw new ArmError(redirect.status, 'Redirected', `Resource Manager at ${url.host} answered ${redirect.status} redirecting to ${redirect.to ?? 'another address'}; redirects are not followed.`);
+        }
+        throw unreachable(url, error);
       }
       const text = await response.text();
       if (response.ok) {

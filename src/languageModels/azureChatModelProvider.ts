@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
-import { AnswerError } from '../chat/answerSource';
-import type { ConnectionView } from '../common/protocol';
+import { AnswerError } from '../azure/answerError';
 import type { IDisposable } from '../common/dispose';
 import { canChat, type ChatModelDescription, type DeploymentTarget, describeChatModel, targetKey } from '../azure/chatModelCatalog';
 import type { ModelProfile } from '../azure/modelProfiles';
 import type { ModelEventSink, ModelRequest, ModelStreamEnd } from '../azure/modelRequest';
-import type { Connection, ConnectionResult } from '../connection/connectionManager';
-import { connectionForTarget } from '../connection/deploymentConnection';
+import type { ConnectionChange, ConnectionResult } from '../connection/connectionManager';
 import { toLanguageModelError } from './languageModelErrors';
 import { parseToolInput, toModelMessages, toToolDefinitions } from './requestMessages';
 
@@ -17,10 +15,13 @@ export interface DeploymentModelClient {
 }
 
 export interface AzureChatModelProviderDeps {
-  /** The chat's connection: settings, credential (resolved silently) and host policy. */
+  /**
+   * The connection factory the chat uses: settings, credential (resolved silently, an API key
+   * only for its own resource) and host policy, per target. Undefined target: the settings'.
+   */
   readonly connection: {
-    current(): Promise<ConnectionResult>;
-    readonly onDidChange: (listener: (view: ConnectionView) => void) => IDisposable;
+    current(target?: DeploymentTarget): Promise<ConnectionResult>;
+    readonly onDidChange: (listener: (change: ConnectionChange) => void) => IDisposable;
   };
   /** A model client over the given connection; the chat's AzureModelClient, so auth, retries and the stall timer are one code path. */
   readonly createModelClient: (connection: () => Promise<ConnectionResult>) => DeploymentModelClient;
@@ -46,17 +47,17 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
   readonly onDidChangeLanguageModelChatInformation = this.changes.event;
   private readonly clients = new Map<string, DeploymentModelClient>();
   private readonly subscriptions: IDisposable[] = [];
-  private lastView: string | undefined;
+  private readonly lastViews = new Map<string, string>();
   private lastRefusal: string | undefined;
 
   constructor(private readonly deps: AzureChatModelProviderDeps) {
     this.subscriptions.push(
       // Only a change VS Code can see (state, account, deployment): the manager also reports
       // every re-check of a failed connection, and each report makes VS Code ask for models again.
-      deps.connection.onDidChange((view) => {
+      deps.connection.onDidChange(({ key: target, view }) => {
         const key = JSON.stringify([view.state, view.label, view.deployment]);
-        if (key !== this.lastView) {
-          this.lastView = key;
+        if (key !== this.lastViews.get(target)) {
+          this.lastViews.set(target, key);
           this.clients.clear();
           this.changes.fire();
         }
@@ -178,24 +179,18 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
     this.changes.dispose();
   }
 
-  /** One client per deployment, kept while the connection stays the same, so learned model profiles persist. */
+  /**
+   * One client per deployment, so learned model profiles persist. Each target is resolved on its
+   * own, named explicitly (the configured one or a discovered one), never "whichever
+   * conversation is open": its own key if one was stored for that resource, a token only where
+   * the token host policy allows.
+   */
   private clientFor(target: DeploymentTarget): DeploymentModelClient {
     const key = targetKey(target);
     let client = this.clients.get(key);
     if (!client) {
-      let derived: { readonly base: Connection; readonly result: ConnectionResult } | undefined;
-      client = this.deps.createModelClient(async () => {
-        const result = await this.deps.connection.current();
-        if (!result.ok) {
-          // Signed out or misconfigured since the model was listed: the same explanation as the chat's.
-          throw new AnswerError(result.problem, result.state === 'signedOut' ? 'noAccess' : 'other');
-        }
-        // The same object while the connection lasts, so the client keeps its SDK client.
-        if (derived?.base !== result.connection) {
-          derived = { base: result.connection, result: connectionForTarget(result.connection, target) };
-        }
-        return derived.result;
-      });
+      const connectionTarget = { endpoint: target.endpoint, deployment: target.deployment };
+      client = this.deps.createModelClient(() => this.deps.connection.current(connectionTarget));
       this.clients.set(key, client);
     }
     return client;

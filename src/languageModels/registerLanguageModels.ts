@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { loadTokenCounter } from '../azure/tokenCounter';
-import { openExtensionSettings } from '../config/vscodeSettings';
+import { openExtensionSettings } from '../vscode/settings';
 import { AzureChatModelProvider, type AzureChatModelProviderDeps } from './azureChatModelProvider';
 import { languageModelVendor, manageLanguageModelsCommand, selectDeploymentCommand } from './languageModelIds';
 

@@ -6,10 +6,12 @@
 const jwtPattern = /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g;
 const bearerPattern = /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
 const keyHeaderPattern = /((?:api-key|ocp-apim-subscription-key|authorization)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
+/** Credentials inside a URL: a proxy's `http://alice:pw@proxy:3128`, a token as the user name. */
+const urlUserInfoPattern = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
 
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let result = text.replace(jwtPattern, '[redacted token]').replace(bearerPattern, '$1[redacted]');
-  result = result.replace(keyHeaderPattern, '$1[redacted]');
+  result = result.replace(keyHeaderPattern, '$1[redacted]').replace(urlUserInfoPattern, '$1[redacted]@');
   for (const secret of knownSecrets) {
     // Short values would redact ordinary words; real keys are 32+ characters.
     if (secret.length >= 8) {

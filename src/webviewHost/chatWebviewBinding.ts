@@ -1,12 +1,15 @@
 import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMessage } from '../common/protocol';
+import { DeltaBatcher } from '../chat/deltaBatcher';
 import { Disposable, type IDisposable } from '../common/dispose';
+import { type ConnectionTarget, targetKey } from '../config/connectionTarget';
+import type { ConnectionChange } from '../connection/connectionManager';
 import { AnswerAfterFix } from '../chat/answerAfterFix';
 import type { ChatSession, ConversationEvent } from '../chat/chatSession';
 import type { OpenConversation } from '../chat/conversationLibrary';
 import { messageForWebview } from '../chat/editorContext';
 import type { Logger } from '../logging/logger';
 import { type ConversationDeps, ConversationController } from './conversationController';
-import type { ModelStateProvider } from '../models/modelFeature';
+import type { ModelStateProvider } from '../chat/modelState';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
 
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
@@ -24,10 +27,11 @@ export interface BindingDeps {
   readonly session: ChatSession;
   readonly conversationId?: string;
   readonly conversations?: ConversationDeps;
-  readonly connection: () => Promise<ConnectionView>;
-  readonly onDidChangeConnection: (listener: (view: ConnectionView) => void) => IDisposable;
-  /** Runs a fix the user clicked (sign in, open settings, ...). Never an arbitrary command. */
-  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>) => void;
+  /** The header state of a target's connection (each view shows its own conversation's). */
+  readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionView>;
+  readonly onDidChangeConnection: (listener: (change: ConnectionChange) => void) => IDisposable;
+  /** Runs a fix the user clicked (sign in, open settings, ...) for this view's conversation. Never an arbitrary command. */
+  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>, target: ConnectionTarget | undefined) => void;
   /**
    * A fix the user ran from the command palette: a problem card's text names those commands
    * ("Run Azure OpenAI: Set API Key"), so they count as the card's own button.
@@ -39,12 +43,11 @@ export interface BindingDeps {
   readonly log: Logger;
   /** The webview's script loaded and said `ready` (the test API counts these). */
   readonly onDidBecomeReady?: (kind: WebviewSurface['kind']) => void;
+  /** The user did something in this view (a validated message other than `ready`). */
+  readonly onDidInteract?: () => void;
   /** The header's deployment picker (deployment discovery); absent: the button does nothing. */
   readonly pickDeployment?: (session: ChatSession) => void;
 }
-
-/** The longest a delta is held back for batching, about one display frame. */
-const maxHoldMs = 16;
 
 /**
  * Connects one webview to the shared chat session. Sends nothing before the webview says
@@ -55,11 +58,7 @@ const maxHoldMs = 16;
 export class ChatWebviewBinding extends Disposable {
   private ready = false;
   private stale = false;
-  private readonly pendingDeltas = new Map<string, string>();
-  private readonly pendingReasoning = new Map<string, string>();
-  private flushScheduled: ReturnType<typeof setImmediate> | undefined;
-  /** When the oldest pending delta arrived (performance.now()). */
-  private heldSince = 0;
+  private readonly deltas = this._register(new DeltaBatcher((kind, messageId, text) => this.post({ type: kind === 'text' ? 'delta' : 'reasoningDelta', messageId, text })));
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
   /** Re-asks a question that ended on a problem card once that card's fix worked. */
   private readonly answerAfterFix: AnswerAfterFix;
@@ -82,14 +81,21 @@ export class ChatWebviewBinding extends Disposable {
     }
     this._register(surface.onDidReceiveMessage((raw) => this.receive(raw)));
     this._register(
-      deps.onDidChangeConnection((connection) => {
-        this.lastConnection = connection;
-        this.post({ type: 'connection', connection });
-        void this.sendModelState();
+      deps.onDidChangeConnection((change) => {
+        if (change.key === targetKey(this.session.deployment)) {
+          this.lastConnection = change.view;
+          this.post({ type: 'connection', connection: change.view });
+          void this.sendModelState();
+        }
       }),
     );
     // After the header learned of the new connection, so the view shows "Signed in" first.
-    this.answerAfterFix = this._register(new AnswerAfterFix({ session: () => this.session, onDidChangeConnection: deps.onDidChangeConnection }));
+    this.answerAfterFix = this._register(
+      new AnswerAfterFix({
+        session: () => this.session,
+        onDidChangeConnection: (listener) => deps.onDidChangeConnection((change) => change.key === targetKey(this.session.deployment) && listener(change.view)),
+      }),
+    );
     if (deps.onDidStartFixElsewhere) {
       this._register(deps.onDidStartFixElsewhere((action) => this.answerAfterFix.fixStarted(action)));
     }
@@ -108,6 +114,10 @@ export class ChatWebviewBinding extends Disposable {
       this.deps.log.warn(`Dropped an invalid message from the chat webview: ${describeRejected(raw)}`);
       return;
     }
+    if (message.type !== 'ready') {
+      // A view that merely (re)loaded says `ready`; that is not the user turning to it.
+      this.deps.onDidInteract?.();
+    }
     this.handle(message);
   }
 
@@ -116,7 +126,7 @@ export class ChatWebviewBinding extends Disposable {
     this.sessionListener.dispose();
     this.session = opened.session;
     this.sessionListener = opened.session.onDidChange((event) => this.forward(event));
-    this.pendingDeltas.clear();
+    this.deltas.clear();
     void this.sendSnapshot();
   }
 
@@ -159,7 +169,7 @@ export class ChatWebviewBinding extends Disposable {
           this.handle({ type: 'newChat' });
         } else {
           this.answerAfterFix.fixStarted(message.action);
-          this.deps.runFix(message.action);
+          this.deps.runFix(message.action, session.deployment);
         }
         break;
       case 'openLink':
@@ -186,7 +196,7 @@ export class ChatWebviewBinding extends Disposable {
         this.deps.pickDeployment?.(this.session);
         break;
       case 'setReasoningEffort':
-        void this.deps.models?.setEffort(message.effort === 'default' ? undefined : message.effort).then(() => this.sendModelState());
+        void this.deps.models?.setEffort(session.deployment, message.effort === 'default' ? undefined : message.effort).then(() => this.sendModelState());
         break;
     }
   }
@@ -198,21 +208,12 @@ export class ChatWebviewBinding extends Disposable {
     if (!this.surface.visible) {
       // A hidden webview gets a snapshot when it is shown; streaming into it is wasted work.
       this.stale = true;
-      this.pendingDeltas.clear();
-      this.pendingReasoning.clear();
+      this.deltas.clear();
       return;
     }
     switch (event.type) {
       case 'delta':
-        this.pendingDeltas.set(event.messageId, (this.pendingDeltas.get(event.messageId) ?? '') + event.text);
-        if (!this.flushScheduled) {
-          this.heldSince = performance.now();
-          this.flushScheduled = setImmediate(() => this.flushDeltas());
-        } else if (performance.now() - this.heldSince >= maxHoldMs) {
-          // A fast stream is parsed in promise callbacks that never yield to the event loop, so the
-          // turn's end can be seconds away: send what is held now, about once per frame.
-          this.flushDeltas();
-        }
+        this.deltas.add('text', event.messageId, event.text);
         return;
       case 'messageAdded':
         this.flushDeltas();
@@ -229,11 +230,7 @@ export class ChatWebviewBinding extends Disposable {
         void this.sendModelState();
         return;
       case 'reasoningDelta':
-        this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
-        if (!this.flushScheduled) {
-          this.heldSince = performance.now();
-          this.flushScheduled = setImmediate(() => this.flushDeltas());
-        }
+        this.deltas.add('reasoning', event.messageId, event.text);
         return;
       case 'usage':
         this.flushDeltas();
@@ -250,40 +247,29 @@ export class ChatWebviewBinding extends Disposable {
         this.post({ type: 'messageRemoved', messageId: event.messageId });
         return;
       case 'cleared':
-        this.pendingDeltas.clear();
+        this.deltas.clear();
         void this.sendSnapshot();
         return;
       case 'busy':
         this.post({ type: 'busy', busy: event.busy });
         return;
       case 'deploymentChanged':
-        // The header learns it through the connection, which re-resolves for the new deployment.
+        // This view's conversation now has another target: show that target's connection.
+        void this.sendConnection();
+        void this.sendModelState();
         return;
     }
   }
 
   private flushDeltas(): void {
-    if (this.flushScheduled) {
-      clearImmediate(this.flushScheduled);
-      this.flushScheduled = undefined;
+    if (!this.isDisposed) {
+      this.deltas.flush();
     }
-    if (this.isDisposed) {
-      return;
-    }
-    // Reasoning first: it is shown above the answer and comes before it.
-    for (const [messageId, text] of this.pendingReasoning) {
-      this.post({ type: 'reasoningDelta', messageId, text });
-    }
-    this.pendingReasoning.clear();
-    for (const [messageId, text] of this.pendingDeltas) {
-      this.post({ type: 'delta', messageId, text });
-    }
-    this.pendingDeltas.clear();
   }
 
   private async sendModelState(): Promise<void> {
     if (this.deps.models && this.ready) {
-      const state = await this.deps.models.state();
+      const state = await this.deps.models.state(this.session.deployment);
       this.post(state ? { type: 'modelState', state } : { type: 'modelState' });
     }
   }
@@ -294,8 +280,7 @@ export class ChatWebviewBinding extends Disposable {
       return;
     }
     this.stale = false;
-    this.pendingDeltas.clear();
-    this.pendingReasoning.clear();
+    this.deltas.clear();
     // Messages first, so a slow sign-in check never delays showing the conversation.
     const { session } = this;
     this.conversations?.postState();
@@ -305,8 +290,15 @@ export class ChatWebviewBinding extends Disposable {
       this.post({ type: 'sendingStartsAt', messageId: startsAt });
     }
     void this.sendModelState();
-    const connection = await this.deps.connection();
-    if (connection !== this.lastConnection) {
+    await this.sendConnection();
+  }
+
+  /** The header state of this view's conversation's target. */
+  private async sendConnection(): Promise<void> {
+    const target = this.session.deployment;
+    const connection = await this.deps.connection(target);
+    // The view may have switched conversation (or target) while this was resolving.
+    if (targetKey(this.session.deployment) === targetKey(target) && JSON.stringify(connection) !== JSON.stringify(this.lastConnection)) {
       this.lastConnection = connection;
       this.post({ type: 'connection', connection });
     }

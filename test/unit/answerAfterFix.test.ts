@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { FixAction } from '../../src/common/protocol';
 import { Emitter } from '../../src/common/events';
-import { SecretName } from '../../src/config/settingKeys';
 import { silentLogger } from '../../src/logging/logger';
 import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
@@ -59,7 +58,7 @@ function chatView(auth: 'auto' | 'apiKey') {
   const binding = new ChatWebviewBinding(surface, {
     onDidStartFixElsewhere: palette.event,
     session: chat.session,
-    connection: () => chat.connection.view(),
+    connection: (target) => chat.connection.view(target),
     onDidChangeConnection: chat.connection.onDidChange,
     runFix: (action) => {
       fixes.push(action);
@@ -67,7 +66,7 @@ function chatView(auth: 'auto' | 'apiKey') {
         microsoft.signedIn = true;
       }
       if (succeeds && action === 'setApiKey') {
-        secrets.values.set(SecretName.apiKey, apiKey);
+        secrets.setApiKey(standIn.endpoint, apiKey);
       }
       // As extension.ts does on a session or secret change: resolve the connection again.
       setTimeout(() => chat.connection.invalidate(), 5);
@@ -98,7 +97,7 @@ function chatView(auth: 'auto' | 'apiKey') {
     runFromPalette(action: 'signIn' | 'setApiKey') {
       palette.fire(action);
       if (action === 'setApiKey') {
-        secrets.values.set(SecretName.apiKey, apiKey);
+        secrets.setApiKey(standIn.endpoint, apiKey);
       } else {
         microsoft.signedIn = true;
       }

@@ -4,14 +4,11 @@
  * only VS Code's Microsoft sign-in and SecretStorage replaced by in-memory stand-ins.
  */
 import type { MicrosoftSessionProvider, SecretReader } from '../../src/auth/credentialResolver';
-import { CredentialResolver } from '../../src/auth/credentialResolver';
-import { AzureAnswerSource } from '../../src/azure/azureAnswerSource';
-import { AzureModelClient } from '../../src/azure/modelClient';
-import { InMemoryDeploymentMemory, type ModelHint } from '../../src/azure/modelProfiles';
+import type { InMemoryDeploymentMemory, ModelHint } from '../../src/azure/modelProfiles';
 import { ChatSession } from '../../src/chat/chatSession';
+import { createChatCore } from '../../src/chatCore';
+import { apiKeySecretName } from '../../src/config/apiKeys';
 import type { RawSettings } from '../../src/config/connectionSettings';
-import type { SecretName } from '../../src/config/settingKeys';
-import { ConnectionManager } from '../../src/connection/connectionManager';
 import type { Logger } from '../../src/logging/logger';
 import type { ScopeConsent } from '../../src/auth/scopePolicy';
 import { makeStandInJwt, VSCODE_APP_ID } from '../standin/tokens';
@@ -67,8 +64,18 @@ export class StandInMicrosoftSessions implements MicrosoftSessionProvider {
 
 export class MemorySecrets implements SecretReader {
   readonly values = new Map<string, string>();
-  async get(name: SecretName): Promise<string | undefined> {
+  async get(name: string): Promise<string | undefined> {
     return this.values.get(name);
+  }
+  async store(name: string, value: string): Promise<void> {
+    this.values.set(name, value);
+  }
+  async delete(name: string): Promise<void> {
+    this.values.delete(name);
+  }
+  /** Stores an API key for `endpoint`'s resource, as "Set API Key" does. */
+  setApiKey(endpoint: string, key: string): void {
+    this.values.set(apiKeySecretName(endpoint) as string, key);
   }
 }
 
@@ -91,25 +98,24 @@ export function createChatStack(options: ChatStackOptions) {
   const log = new RecordingLogger();
   const microsoft = options.microsoft ?? new StandInMicrosoftSessions(false);
   const secrets = options.secrets ?? new MemorySecrets();
-  const resolver = new CredentialResolver({
+  let settings = options.settings;
+  // The extension's own composition root, with the stand-ins for VS Code's sign-in and secrets.
+  const core = createChatCore({
     microsoft,
     secrets,
+    readSettings: () => (options.overlay ? options.overlay(settings) : settings),
     log,
     env: options.env ?? process.env,
     managedIdentityTimeoutMs: options.managedIdentityTimeoutMs ?? 1500,
-    scopeConsent: options.scopeConsent,
-  });
-  let settings = options.settings;
-  const connection = new ConnectionManager({ readSettings: () => (options.overlay ? options.overlay(settings) : settings), resolver, secrets, log });
-  const memory = options.memory ?? new InMemoryDeploymentMemory();
-  const client = new AzureModelClient({
-    connection: () => connection.current(),
-    log,
     retry: { maxRetries: options.maxRetries ?? 2, maxWaitMs: 20_000 },
-    memory,
+    ...(options.scopeConsent ? { scopeConsent: options.scopeConsent } : {}),
+    ...(options.memory ? { memory: options.memory } : {}),
     ...(options.modelHint ? { modelHint: options.modelHint } : {}),
   });
-  const source = new AzureAnswerSource({ client, connection: () => connection.current() });
+  const connection = core.connections;
+  const client = core.clientFor(undefined);
+  const memory = core.memory as InMemoryDeploymentMemory;
+  const source = core.source;
   const session = new ChatSession(source);
   return {
     log,
@@ -120,9 +126,12 @@ export function createChatStack(options: ChatStackOptions) {
     memory,
     source,
     session,
+    core,
     /** Changes settings the way a settings.json edit does. */
     updateSettings(next: RawSettings) {
       settings = next;
+      // As extension.ts does on a settings change.
+      void core.settingsChanged();
       connection.invalidate();
     },
     /** Sends a question and waits for the answer to end. */

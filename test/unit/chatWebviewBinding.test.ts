@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ConnectionView, FixAction } from '../../src/common/protocol';
 import { Emitter } from '../../src/common/events';
+import type { ConnectionChange } from '../../src/connection/connectionManager';
 import type { StreamEnd } from '../../src/azure/chatStream';
 import type { AnswerSource } from '../../src/chat/answerSource';
 import { ChatSession } from '../../src/chat/chatSession';
@@ -34,7 +35,7 @@ function setup(pieces: string[] = [], answerSource?: AnswerSource) {
   const links: string[] = [];
   const warnings: string[] = [];
   const log: Logger = { trace() {}, debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} };
-  const connectionChanges = new Emitter<ConnectionView>();
+  const connectionChanges = new Emitter<ConnectionChange>();
   const binding = new ChatWebviewBinding(surface, {
     session,
     connection: async () => connectionView,

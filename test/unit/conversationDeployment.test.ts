@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConversationJournal } from '../../src/chat/conversationJournal';
-import { ConversationDeployment } from '../../src/chat/deploymentChoice';
+import { ChatSession } from '../../src/chat/chatSession';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
 import { createChatStack, RecordingLogger, StandInMicrosoftSessions } from './chatStack';
 
@@ -22,14 +22,10 @@ after(async () => {
 });
 
 function stack() {
-  const deployment = new ConversationDeployment();
-  const chat = createChatStack({
+  return createChatStack({
     settings: { endpoint: standIn.endpoint, deployment: 'gpt-4o-mini', trustedHosts: ['127.0.0.1'] },
     microsoft: new StandInMicrosoftSessions(true),
-    overlay: (raw) => deployment.apply(raw),
   });
-  deployment.follow(chat.session, () => chat.connection.invalidate());
-  return chat;
 }
 
 describe('a conversation\'s own deployment', () => {
@@ -39,20 +35,36 @@ describe('a conversation\'s own deployment', () => {
     assert.equal(standIn.requests.at(-1)?.deployment, 'gpt-4o-mini');
 
     chat.session.setDeployment({ endpoint: other.endpoint, deployment: 'chat-large' });
-    assert.equal((await chat.connection.view()).deployment, 'chat-large');
+    assert.equal((await chat.connection.view(chat.session.deployment)).deployment, 'chat-large');
     assert.equal((await chat.ask('second'))?.status, 'done');
     assert.equal(other.requests.at(-1)?.deployment, 'chat-large');
 
     // New chat: back to the settings' deployment.
     await chat.session.clear();
     assert.equal(chat.session.deployment, undefined);
-    assert.equal((await chat.connection.view()).deployment, 'gpt-4o-mini');
+    assert.equal((await chat.connection.view(chat.session.deployment)).deployment, 'gpt-4o-mini');
+  });
+
+  test('two conversations at once each go to their own target; neither follows the other', async () => {
+    const chat = stack();
+    const switched = new ChatSession(chat.source);
+    switched.setDeployment({ endpoint: other.endpoint, deployment: 'chat-large' });
+    const before = { here: standIn.requests.length, there: other.requests.length };
+    // Asked in the same turn: a single "active conversation" would send both to one place.
+    switched.send('to the other resource');
+    chat.session.send('to the settings\' resource');
+    await Promise.all([switched.whenIdle(), chat.session.whenIdle()]);
+    assert.equal(switched.messages.at(-1)?.status, 'done');
+    assert.equal(chat.session.messages.at(-1)?.status, 'done');
+    assert.deepEqual(standIn.requests.slice(before.here).map((request) => request.deployment), ['gpt-4o-mini']);
+    assert.deepEqual(other.requests.slice(before.there).map((request) => request.deployment), ['chat-large']);
+    assert.equal((await chat.connection.view()).deployment, 'gpt-4o-mini', 'the settings\' target is unchanged');
   });
 
   test('the token host policy still applies to a chosen endpoint', async () => {
     const chat = stack();
     chat.session.setDeployment({ endpoint: 'https://attacker.example', deployment: 'x' });
-    const view = await chat.connection.view();
+    const view = await chat.connection.view(chat.session.deployment);
     assert.notEqual(view.state, 'ready');
     assert.match(view.problem?.title ?? '', /attacker\.example is not one/);
   });

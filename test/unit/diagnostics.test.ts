@@ -10,7 +10,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import type { RawSettings } from '../../src/config/connectionSettings';
 import { SecretName } from '../../src/config/settingKeys';
 import { type CheckResult, diagnoseConnection } from '../../src/diagnostics/connectionChecks';
-import { redactReport, renderReport } from '../../src/diagnostics/diagnosticReport';
+import { redactReport, renderReport, reportForUser } from '../../src/diagnostics/diagnosticReport';
 import { describeCertificateError, probeEndpoint } from '../../src/diagnostics/networkProbe';
 import type { DiscoveredDeployment } from '../../src/discovery/deploymentDiscovery';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
@@ -18,7 +18,9 @@ import { closeServer, listenOnLoopback } from '../standin/loopbackServer';
 import { ManagedIdentityStandIn } from '../standin/managedIdentityStandIn';
 import { applyToProcessEnv, isolatedAzureEnvironment } from '../standin/testEnvironment';
 import { STANDIN_USER_OID } from '../standin/tokens';
-import { MemorySecrets, RecordingLogger, StandInMicrosoftSessions } from './chatStack';
+import type { ScopeConsent } from '../../src/auth/scopePolicy';
+import { RedirectingServer } from '../standin/redirectingServer';
+import { createChatStack, MemorySecrets, RecordingLogger, StandInMicrosoftSessions } from './chatStack';
 
 /**
  * Diagnose Connection against the loopback Azure OpenAI stand-in: each broken setup the issue
@@ -56,12 +58,22 @@ function discoveredHere(): DiscoveredDeployment[] {
   ];
 }
 
-async function diagnose(settings: RawSettings, options: { signedIn?: boolean; secrets?: MemorySecrets } = {}): Promise<Map<string, CheckResult>> {
-  const results = await diagnoseConnection({
-    readSettings: () => ({ endpoint: standIn.endpoint, deployment: 'gpt-4o-mini', trustedHosts: ['127.0.0.1'], ...settings }),
-    microsoft: new StandInMicrosoftSessions(options.signedIn ?? true),
+/** Diagnose on the chat's own connection factory (the extension's composition root), as the command runs it. */
+async function diagnose(
+  settings: RawSettings,
+  options: { signedIn?: boolean; secrets?: MemorySecrets; microsoft?: StandInMicrosoftSessions; scopeConsent?: ScopeConsent } = {},
+): Promise<Map<string, CheckResult>> {
+  const readSettings = () => ({ endpoint: standIn.endpoint, deployment: 'gpt-4o-mini', trustedHosts: ['127.0.0.1'], ...settings });
+  const chat = createChatStack({
+    settings: readSettings(),
+    microsoft: options.microsoft ?? new StandInMicrosoftSessions(options.signedIn ?? true),
     secrets: options.secrets ?? new MemorySecrets(),
     env: {},
+    ...(options.scopeConsent ? { scopeConsent: options.scopeConsent } : {}),
+  });
+  const results = await diagnoseConnection({
+    readSettings,
+    connection: (target) => chat.connection.current(target),
     log: new RecordingLogger(),
     discovered: discoveredHere,
   });
@@ -102,14 +114,14 @@ describe('Diagnose Connection', () => {
   });
 
   test('wrong audience on an Azure OpenAI host is caught from the claims before any request', async () => {
+    const settings = { endpoint: 'https://contoso.openai.azure.com', deployment: 'gpt-4o', tokenScope: 'api://contoso-gateway/.default' };
+    const chat = createChatStack({ settings, microsoft: new StandInMicrosoftSessions(true), env: {} });
     const checks = await diagnoseConnection({
-      readSettings: () => ({ endpoint: 'https://contoso.openai.azure.com', deployment: 'gpt-4o', tokenScope: 'api://contoso-gateway/.default' }),
-      microsoft: new StandInMicrosoftSessions(true),
-      secrets: new MemorySecrets(),
-      env: {},
+      readSettings: () => settings,
+      connection: (target) => chat.connection.current(target),
       log: new RecordingLogger(),
       probeNetwork: async () => ({ stage: 'done', ok: true, host: 'contoso.openai.azure.com', addresses: ['203.0.113.7'] }),
-      fetch: async () => {
+      transport: async () => {
         throw new Error('no request may leave the machine in this test');
       },
     });
@@ -147,7 +159,7 @@ describe('Diagnose Connection', () => {
     assert.equal(apim?.status, 'fail');
     assert.match(apim?.summary ?? '', /needs a subscription key and none was sent/);
     assert.match(apim?.fix ?? '', /Set API Management Subscription Key/);
-    assert.match((apim?.facts ?? []).join(' '), /Subscription key stored: no/);
+    assert.match((apim?.facts ?? []).join(' '), /Subscription key sent: no \(none stored\)/);
     assert.equal(checks.get('role')?.status, 'skip');
 
     const secrets = new MemorySecrets();
@@ -177,6 +189,69 @@ describe('Diagnose Connection', () => {
     assert.equal(checks.get('settings')?.status, 'fail');
     assert.ok([...checks.values()].slice(1).every((entry) => entry.status === 'skip'));
   });
+
+  test('uses the chat\'s scope policy: a Resource Manager audience the user did not confirm is never requested or sent', async () => {
+    const microsoft = new StandInMicrosoftSessions(true);
+    const declined: string[] = [];
+    const checks = await diagnose(
+      { tokenScope: 'https://management.azure.com/.default' },
+      { microsoft, scopeConsent: { allows: async (scope) => (declined.push(scope), false) } },
+    );
+    assert.deepEqual(declined, ['https://management.azure.com/.default'], 'the user was asked, as the chat asks');
+    assert.ok(!microsoft.requestedScopes.some((scopes) => scopes.includes('https://management.azure.com/.default')), 'no token was requested for it');
+    assert.ok(standIn.requests.every((request) => !request.headers.authorization), 'no bearer token was sent');
+    assert.equal(checks.get('credential')?.status, 'fail');
+    assert.match(checks.get('credential')?.summary ?? '', /Not requesting a Microsoft token for https:\/\/management\.azure\.com/);
+  });
+
+  test('withholds the subscription key from a host the chat withholds it from', async () => {
+    const secrets = new MemorySecrets();
+    secrets.values.set(SecretName.apimSubscriptionKey, apimKey);
+    secrets.setApiKey(standIn.endpoint, 'standin-key-0123456789abcdef');
+    // Not *.azure-api.net and not trusted: the chat sends it no subscription key, nor may Diagnose.
+    const checks = await diagnose({ trustedHosts: [], auth: 'apiKey' }, { secrets });
+    assert.ok(standIn.requests.length > 0, 'the probe ran');
+    assert.ok(standIn.requests.every((request) => !request.headers['ocp-apim-subscription-key']), 'the subscription key was sent');
+    assert.match((checks.get('apim')?.facts ?? []).join(' '), /Subscription key sent: no \(stored, but 127\.0\.0\.1 is not/);
+  });
+
+  test('never sends the key of one resource to another: a key stored for another endpoint is not used', async () => {
+    const secrets = new MemorySecrets();
+    secrets.setApiKey('https://contoso.openai.azure.com', 'contoso-key-0123456789abcdef');
+    const checks = await diagnose({ auth: 'apiKey' }, { secrets });
+    assert.equal(checks.get('credential')?.status, 'fail');
+    assert.match(checks.get('credential')?.summary ?? '', /No API key is stored for 127\.0\.0\.1/);
+    assert.ok(standIn.requests.every((request) => !request.headers['api-key'] && !request.headers.authorization));
+  });
+
+  for (const auth of ['apiKey', 'entra'] as const) {
+    test(`a 307 from the endpoint is reported, not followed: no ${auth === 'apiKey' ? 'key' : 'token'} reaches the other origin`, async () => {
+      const redirecting = await RedirectingServer.start({ status: 307, target: standIn.endpoint.replace('127.0.0.1', 'localhost') });
+      try {
+        const secrets = new MemorySecrets();
+        secrets.values.set(SecretName.apimSubscriptionKey, apimKey);
+        secrets.setApiKey(redirecting.endpoint, 'standin-key-0123456789abcdef');
+        const chat = createChatStack({
+          settings: { endpoint: redirecting.endpoint, deployment: 'gpt-4o-mini', trustedHosts: ['127.0.0.1', 'localhost'], auth },
+          microsoft: new StandInMicrosoftSessions(true),
+          secrets,
+          env: {},
+        });
+        const results = await diagnoseConnection({
+          readSettings: () => ({ endpoint: redirecting.endpoint, deployment: 'gpt-4o-mini', trustedHosts: ['127.0.0.1', 'localhost'], auth }),
+          connection: (target) => chat.connection.current(target),
+          log: new RecordingLogger(),
+        });
+        assert.equal(redirecting.requests.length, 1);
+        assert.equal(standIn.requests.length, 0, 'the redirect was followed: another origin got the request');
+        const role = results.find((entry) => entry.id === 'role');
+        assert.equal(role?.status, 'fail');
+        assert.match(role?.summary ?? '', /redirect/);
+      } finally {
+        await redirecting.close();
+      }
+    });
+  }
 
   describe('which credential answered and why the earlier ones did not', () => {
     let managedIdentity: ManagedIdentityStandIn;
@@ -237,6 +312,21 @@ describe('DNS and TLS', () => {
 });
 
 describe('the report', () => {
+  test('is redacted wherever it goes: a proxy\'s credentials and an echoed key never reach the editor or the clipboard', () => {
+    const key = 'echoed-key-0123456789abcdef0123';
+    const report = reportForUser(
+      [
+        { id: 'network', title: 'DNS and TLS', status: 'pass', summary: 'Fine.', facts: ['A proxy is configured (http://alice:pw@proxy:3128); this check connected directly.'] },
+        { id: 'role', title: 'Data-plane access', status: 'warn', summary: `Azure OpenAI answered 400: bad key ${key}` },
+      ],
+      { generatedAt: new Date('2026-01-01T00:00:00Z'), extensionVersion: '0.1.0', vscodeVersion: '1.139.1' },
+      [key],
+    );
+    assert.ok(!report.includes('alice:pw'), report);
+    assert.ok(!report.includes(key), report);
+    assert.match(report, /http:\/\/\[redacted\]@proxy:3128/);
+  });
+
   test('is readable markdown with each cause and fix, and Copy report redacts secrets', () => {
     const key = 'sk-live-0123456789abcdef0123456789abcdef';
     const report = renderReport(

@@ -8,7 +8,8 @@ import { toConnectionView } from '../../src/connection/connectionManager';
 import { ArmClient, ArmError } from '../../src/discovery/armClient';
 import { DiscoveryCache } from '../../src/discovery/discoveryCache';
 import { discoverDeployments, listTenants } from '../../src/discovery/deploymentDiscovery';
-import { ManagementCredential } from '../../src/discovery/managementCredential';
+import { TokenSource } from '../../src/auth/tokenSource';
+import { findManagementToken } from '../../src/discovery/managementCredential';
 import { closeServer, listenOnLoopback, loopbackUrl } from '../standin/loopbackServer';
 import { ManagedIdentityStandIn } from '../standin/managedIdentityStandIn';
 import { ResourceManagerStandIn } from '../standin/resourceManagerStandIn';
@@ -186,8 +187,8 @@ describe('the Resource Manager token', () => {
 
   test('comes from the VS Code session first, for the cloud\'s management scope and the chosen tenant', async () => {
     const microsoft = new StandInMicrosoftSessions(true);
-    const credential = new ManagementCredential({ microsoft, log: new RecordingLogger(), env: {} });
-    const token = await credential.find({ cloud: custom(), tenantId: GUEST_TENANT_ID });
+    const tokens = new TokenSource({ microsoft, log: new RecordingLogger(), env: {} });
+    const token = await findManagementToken(tokens, { cloud: custom(), tenantId: GUEST_TENANT_ID });
     assert.equal(token?.source, 'vscode');
     assert.deepEqual(microsoft.requestedScopes.at(-1), [`${arm.endpoint}/.default`, `VSCODE_TENANT:${GUEST_TENANT_ID}`]);
     assert.equal(microsoft.requestedProviders.at(-1), 'microsoft-sovereign-cloud');
@@ -197,8 +198,8 @@ describe('the Resource Manager token', () => {
 
   test('then from the Azure identity chain (managed identity here) when VS Code has no session', async () => {
     restore = applyToProcessEnv(isolatedAzureEnvironment({ managedIdentityHost: managedIdentity.endpoint, azMode: 'loggedOut' }));
-    const credential = new ManagementCredential({ microsoft: new StandInMicrosoftSessions(false), log: new RecordingLogger(), env: process.env });
-    const token = await credential.find({ cloud: custom(), tenantId: undefined });
+    const tokens = new TokenSource({ microsoft: new StandInMicrosoftSessions(false), log: new RecordingLogger(), env: process.env });
+    const token = await findManagementToken(tokens, { cloud: custom(), tenantId: undefined });
     assert.equal(token?.source, 'managedIdentity');
     const armClient = new ArmClient({ resourceManager: arm.endpoint, getToken: () => token!.getToken() });
     assert.equal((await discoverDeployments(armClient)).deployments.length, 4);

@@ -3,20 +3,17 @@
 // discovered deployment gets (never the configured resource's key), and how failures are sorted
 // into the language model API's error codes.
 import assert from 'node:assert/strict';
-import { publicCloud } from '../../src/config/cloud';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
-import type { ChatCredential } from '../../src/auth/credential';
 import { SignInRequiredError } from '../../src/auth/credential';
 import { chatCompletionsBody } from '../../src/azure/chatCompletionsWire';
 import { canChat, describeChatModel, targetKey } from '../../src/azure/chatModelCatalog';
 import { failureKind } from '../../src/azure/failureKind';
 import { resolveProfile } from '../../src/azure/modelProfiles';
-import type { ChatSettings } from '../../src/config/connectionSettings';
-import type { Connection } from '../../src/connection/connectionManager';
-import { connectionForTarget } from '../../src/connection/deploymentConnection';
 import type { ModelRequest } from '../../src/azure/modelRequest';
 import { responsesBody } from '../../src/azure/responsesWire';
+import { SecretName } from '../../src/config/settingKeys';
+import { createChatStack, MemorySecrets, StandInMicrosoftSessions } from './chatStack';
 
 const endpoint = 'https://contoso.openai.azure.com';
 
@@ -60,36 +57,46 @@ describe('deployments as chat models', () => {
 });
 
 describe('the connection for another deployment', () => {
-  const settings = { endpoint, deployment: 'gpt-4o-mini', trustedHosts: [] as string[], cloud: publicCloud } as unknown as ChatSettings;
-  const entra: ChatCredential = { kind: 'entra', source: 'vscode', label: 'Signed in', getToken: async () => 'token', forgetCachedToken: () => undefined };
-  const apiKey: ChatCredential = { kind: 'apiKey', source: 'apiKey', label: 'API key', apiKey: 'secret-key' };
-  const base = (credential: ChatCredential): Connection => ({ settings, credential, apimSubscriptionKey: 'apim-key' });
-
-  test('on the same resource only the deployment changes, keys included', () => {
-    for (const credential of [entra, apiKey]) {
-      const result = connectionForTarget(base(credential), { endpoint: `${endpoint}/`, deployment: 'gpt-5-mini' });
-      assert.ok(result.ok);
-      assert.equal(result.connection.settings.deployment, 'gpt-5-mini');
-      assert.equal(result.connection.settings.endpoint, endpoint);
-      assert.equal(result.connection.credential, credential);
-      assert.equal(result.connection.apimSubscriptionKey, 'apim-key');
+  // The extension's own connection factory: each target is resolved on its own.
+  function connections(options: { signedIn: boolean; auth?: string; keyFor?: string; trustedHosts?: string[] }) {
+    const secrets = new MemorySecrets();
+    if (options.keyFor) {
+      secrets.setApiKey(options.keyFor, 'secret-key-0123456789abcdef');
     }
+    secrets.values.set(SecretName.apimSubscriptionKey, 'apim-key-0123456789abcdef');
+    return createChatStack({
+      settings: { endpoint, deployment: 'gpt-4o-mini', auth: options.auth ?? 'auto', trustedHosts: options.trustedHosts ?? [] },
+      microsoft: new StandInMicrosoftSessions(options.signedIn),
+      secrets,
+      env: {},
+      managedIdentityTimeoutMs: 1,
+    }).connection;
+  }
+
+  test('on the same resource only the deployment changes, its own key included', async () => {
+    const result = await connections({ signedIn: false, auth: 'apiKey', keyFor: endpoint, trustedHosts: ['contoso.openai.azure.com'] }).current({ endpoint: `${endpoint}/`, deployment: 'gpt-5-mini' });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.connection.settings.deployment, 'gpt-5-mini');
+    assert.equal(result.connection.settings.endpoint, endpoint);
+    assert.equal(result.connection.credential.kind, 'apiKey');
+    assert.equal(result.connection.apimSubscriptionKey, 'apim-key-0123456789abcdef');
   });
 
-  test('another resource gets the Entra token, never the API key or the API Management key', () => {
+  test('another resource gets the Entra token, never this resource\'s API key or a subscription key it may not have', async () => {
     const other = { endpoint: 'https://fabrikam.openai.azure.com', deployment: 'gpt-4o' };
-    const signedIn = connectionForTarget(base(entra), other);
+    const signedIn = await connections({ signedIn: true, keyFor: endpoint }).current(other);
     assert.ok(signedIn.ok);
     assert.equal(signedIn.connection.settings.endpoint, other.endpoint);
+    assert.equal(signedIn.connection.credential.kind, 'entra');
     assert.equal(signedIn.connection.apimSubscriptionKey, undefined);
 
-    const withKey = connectionForTarget(base(apiKey), other);
+    const withKey = await connections({ signedIn: false, auth: 'apiKey', keyFor: endpoint }).current(other);
     assert.equal(withKey.ok, false);
-    assert.match(withKey.ok ? '' : withKey.problem.title, /API key is for contoso\.openai\.azure\.com, not fabrikam/);
+    assert.match(withKey.ok ? '' : withKey.problem.title, /No API key is stored for fabrikam\.openai\.azure\.com/);
   });
 
-  test('the token host policy applies to discovered endpoints too', () => {
-    const result = connectionForTarget(base(entra), { endpoint: 'https://attacker.example', deployment: 'gpt-4o' });
+  test('the token host policy applies to discovered endpoints too', async () => {
+    const result = await connections({ signedIn: true }).current({ endpoint: 'https://attacker.example', deployment: 'gpt-4o' });
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.problem.title, /attacker\.example/);
   });

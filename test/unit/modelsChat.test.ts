@@ -51,7 +51,7 @@ describe('models in the chat session, binding and journal', () => {
       onDidChangeConnection: () => ({ dispose: () => undefined }),
       runFix: () => undefined,
       openLink: () => undefined,
-      models: { state: async () => state(), setEffort: async (chosen) => void (effort = chosen) },
+      models: { state: async () => state(), setEffort: async (_target, chosen) => void (effort = chosen) },
       log: new RecordingLogger(),
     });
     surface.fromWebview({ type: 'ready' });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { MicrosoftSessionProvider } from './credentialResolver';
+import type { MicrosoftSessionProvider } from '../auth/credentialResolver';
 import type { MicrosoftAuthProviderId } from '../config/cloud';
 
 /** Public cloud: `microsoft`; US Government, China and custom clouds: `microsoft-sovereign-cloud`. */

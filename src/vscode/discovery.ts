@@ -4,19 +4,23 @@
  * Resource Manager is in the pure modules beside this one.
  */
 import * as vscode from 'vscode';
-import type { VscodeMicrosoftSession } from '../auth/vscodeMicrosoftSession';
+import type { TokenSource } from '../auth/tokenSource';
+import type { VscodeMicrosoftSession } from './microsoftSession';
 import type { DeploymentChoice } from '../chat/deploymentChoice';
 import { normalizeEndpoint } from '../config/connectionSettings';
 import { settingsSection, SettingKey } from '../config/settingKeys';
-import { readRawSettings } from '../config/vscodeSettings';
-import { ArmClient, ArmError } from './armClient';
-import { DiscoveryCache, type ModelHint } from './discoveryCache';
-import { type DiscoveredDeployment, type DiscoveryResult, discoverDeployments, listTenants } from './deploymentDiscovery';
-import { ManagementCredential, managementScopes, type ManagementTarget, managementTargetFrom, type ManagementToken } from './managementCredential';
+import { readRawSettings } from './settings';
+import { ArmClient, ArmError } from '../discovery/armClient';
+import { DiscoveryCache, type ModelHint } from '../discovery/discoveryCache';
+import { type DiscoveredDeployment, type DiscoveryResult, discoverDeployments, listTenants } from '../discovery/deploymentDiscovery';
+import { findManagementToken, managementScopes, type ManagementTarget, managementTargetFrom, type ManagementToken } from '../discovery/managementCredential';
+import { CommandId } from '../common/commands';
 
 export interface DeploymentDiscoveryDeps {
   readonly context: vscode.ExtensionContext;
   readonly microsoft: VscodeMicrosoftSession;
+  /** The one token source (the chat's): a Resource Manager token is found the same way. */
+  readonly tokens: TokenSource;
   readonly log: vscode.LogOutputChannel;
   /** The conversation the header picker switches (today's single ChatSession). */
   readonly conversation: () => Promise<SwitchableConversation>;
@@ -43,7 +47,7 @@ type DeploymentItem = vscode.QuickPickItem & { readonly deployment?: DiscoveredD
 
 export function registerDeploymentDiscovery(deps: DeploymentDiscoveryDeps): DeploymentDiscovery {
   const { context, microsoft, log } = deps;
-  const credential = new ManagementCredential({ microsoft, log, env: process.env });
+  const credential = { find: (target: ManagementTarget) => findManagementToken(deps.tokens, target) };
   let reportProgress: (message: string) => void = () => undefined;
 
   const cache = new DiscoveryCache(async (target) => {
@@ -270,9 +274,9 @@ export function registerDeploymentDiscovery(deps: DeploymentDiscoveryDeps): Depl
   }
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('azureOpenAIChat.selectDeployment', () => selectDeployment()),
-    vscode.commands.registerCommand('azureOpenAIChat.refreshDeployments', () => selectDeployment({ refresh: true })),
-    vscode.commands.registerCommand('azureOpenAIChat.selectTenant', () => selectTenant()),
+    vscode.commands.registerCommand(CommandId.selectDeployment, () => selectDeployment()),
+    vscode.commands.registerCommand(CommandId.refreshDeployments, () => selectDeployment({ refresh: true })),
+    vscode.commands.registerCommand(CommandId.selectTenant, () => selectTenant()),
   );
 
   return {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { RawSettings } from './connectionSettings';
-import { credentialRoutingSettings, settingsSection, SettingKey } from './settingKeys';
+import type { RawSettings } from '../config/connectionSettings';
+import { credentialRoutingSettings, settingsSection, SettingKey } from '../config/settingKeys';
 
 /**
  * Reads the extension's settings. Settings that decide where a credential goes are taken from

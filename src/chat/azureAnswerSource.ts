@@ -1,15 +1,18 @@
-import { AnswerError, type AnswerDetail, type AnswerSource } from '../chat/answerSource';
+import { AnswerError } from '../azure/answerError';
+import type { ChatTurn, StreamEnd } from '../azure/chatStream';
+import type { AzureModelClient, DeploymentInfo } from '../azure/modelClient';
+import type { ModelMessage } from '../azure/modelRequest';
+import { type CountTokens, loadTokenCounter } from '../azure/tokenCounter';
+import type { ConnectionTarget } from '../config/connectionTarget';
 import type { ConnectionResult } from '../connection/connectionManager';
-import { answerReserve, firstTurnThatFits } from '../chat/contextBudget';
-import type { ChatTurn, StreamEnd } from './chatStream';
-import type { AzureModelClient, DeploymentInfo } from './modelClient';
-import type { ModelMessage } from './modelRequest';
-import { type CountTokens, loadTokenCounter } from './tokenCounter';
+import type { AnswerDetail, AnswerSource } from './answerSource';
+import { answerReserve, firstTurnThatFits } from './contextBudget';
 
 export interface AzureAnswerSourceDeps {
-  readonly client: AzureModelClient;
-  /** The connection the client uses; the system prompt comes from its settings. */
-  readonly connection: () => Promise<ConnectionResult>;
+  /** The model client of a target (one per target, from the composition root). */
+  readonly clientFor: (target: ConnectionTarget | undefined) => AzureModelClient;
+  /** The connection of a target; the system prompt comes from its settings. */
+  readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionResult>;
   /** Counts tokens; the lazily loaded tokenizer by default. */
   readonly countTokens?: () => Promise<CountTokens>;
 }
@@ -22,10 +25,17 @@ export interface AzureAnswerSourceDeps {
 export class AzureAnswerSource implements AnswerSource {
   constructor(private readonly deps: AzureAnswerSourceDeps) {}
 
-  async streamAnswer(turns: readonly ChatTurn[], signal: AbortSignal, onText: (text: string) => void, onDetail?: (detail: AnswerDetail) => void): Promise<StreamEnd> {
+  async streamAnswer(
+    turns: readonly ChatTurn[],
+    signal: AbortSignal,
+    onText: (text: string) => void,
+    onDetail?: (detail: AnswerDetail) => void,
+    target?: ConnectionTarget,
+  ): Promise<StreamEnd> {
+    const client = this.deps.clientFor(target);
     const [connection, info, countTokens] = await Promise.all([
-      this.deps.connection(),
-      this.deps.client.deploymentInfo(),
+      this.deps.connection(target),
+      client.deploymentInfo(),
       (this.deps.countTokens ?? loadTokenCounter)(),
     ]);
     if (!connection.ok) {
@@ -34,19 +44,20 @@ export class AzureAnswerSource implements AnswerSource {
     const { systemPrompt } = connection.connection.settings;
     const assumedWindow = info?.profile.contextWindow;
     try {
-      return await this.send(turns, info, systemPrompt, countTokens, signal, onText, onDetail);
+      return await this.send(client, turns, info, systemPrompt, countTokens, signal, onText, onDetail);
     } catch (error) {
       // Azure named a smaller window than the model's family suggested (it answers
       // context_length_exceeded before any text): trim to the window it named and ask once more.
-      const learned = await this.deps.client.deploymentInfo();
+      const learned = await client.deploymentInfo();
       if (error instanceof AnswerError && learned && assumedWindow !== undefined && learned.profile.contextWindow < assumedWindow && !signal.aborted) {
-        return this.send(turns, learned, systemPrompt, countTokens, signal, onText, onDetail);
+        return this.send(client, turns, learned, systemPrompt, countTokens, signal, onText, onDetail);
       }
       throw error;
     }
   }
 
   private send(
+    client: AzureModelClient,
     turns: readonly ChatTurn[],
     info: DeploymentInfo | undefined,
     systemPrompt: string,
@@ -64,7 +75,7 @@ export class AzureAnswerSource implements AnswerSource {
     }
     onDetail?.({ type: 'sent', firstTurn });
     const messages: ModelMessage[] = [...(systemPrompt ? [{ role: 'system', content: systemPrompt } as const] : []), ...turns.slice(firstTurn).map((turn) => ({ role: turn.role, content: turn.content }))];
-    return this.deps.client.stream(
+    return client.stream(
       { messages, ...(info?.effort ? { reasoningEffort: info.effort } : {}), ...(maxOutputTokens ? { maxOutputTokens } : {}) },
       signal,
       (event) => {
