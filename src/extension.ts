@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { VscodeMicrosoftSession } from './vscode/microsoftSession';
 import { createChatCore } from './chatCore';
 import { CommandId } from './common/commands';
+import { onUnexpectedListenerError } from './common/events';
 import { onDidChangeSettings, readRawSettings } from './vscode/settings';
 import { SecretStore } from './vscode/secretStore';
 import { registerConnectionCommands } from './vscode/connectionCommands';
@@ -22,6 +23,8 @@ export type { AzureOpenAIChatApi } from './testApi';
 /** Composes the features and registers them; each feature's logic lives in its own module. */
 export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi | undefined {
   const log = vscode.window.createOutputChannel('Azure OpenAI Chat', { log: true });
+  // A listener that throws is logged; the others still run.
+  context.subscriptions.push(onUnexpectedListenerError((error) => log.error(`A listener failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)));
   const secrets = new SecretStore(context.secrets);
   const microsoft = new VscodeMicrosoftSession();
   // Late-bound: discovery needs the core's token source, the core asks discovery about models.

@@ -30,10 +30,30 @@ export abstract class Disposable implements IDisposable {
     }
     this.disposed = true;
     // Dispose in reverse order of creation, like a stack of try/finally blocks.
-    for (const value of this.owned.reverse()) {
-      value.dispose();
-    }
+    const owned = [...this.owned].reverse();
     this.owned.length = 0;
+    disposeAll(owned);
+  }
+}
+
+/**
+ * Disposes every item even when some throw, then throws what they threw (one error as is,
+ * several together): a listener that fails to detach must not leave a timer running.
+ */
+export function disposeAll(items: Iterable<IDisposable>): void {
+  const errors: unknown[] = [];
+  for (const item of [...items]) {
+    try {
+      item.dispose();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length === 1) {
+    throw errors[0];
+  }
+  if (errors.length > 1) {
+    throw new AggregateError(errors, `${errors.length} disposables failed to dispose`);
   }
 }
 

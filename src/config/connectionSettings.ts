@@ -2,6 +2,7 @@ import type { ProblemView } from '../common/protocol';
 import { type CloudProfile, resolveCloud } from './cloud';
 import {
   type AuthMode,
+  authModes,
   defaultApiVersion,
   defaultStallTimeoutSeconds,
   defaultSystemPrompt,
@@ -48,6 +49,10 @@ export function isV1ApiVersion(apiVersion: string): boolean {
 }
 export const tenantPattern = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9.-]+\.[A-Za-z]{2,}|organizations|common)$/i;
 const scopePattern = /^\S+\/\.default$/;
+
+function isAuthMode(value: string): value is AuthMode {
+  return (authModes as readonly string[]).includes(value);
+}
 
 function settingName(key: SettingKey): string {
   return `${settingsSection}.${key}`;
@@ -122,7 +127,7 @@ export function validateSettings(raw: RawSettings): SettingsResult {
   }
 
   const authText = asTrimmedString(raw.auth) || 'auto';
-  if (authText !== 'auto' && authText !== 'entra' && authText !== 'apiKey') {
+  if (!isAuthMode(authText)) {
     return misconfigured(`"${authText}" is not a sign-in method.`, `${settingName(SettingKey.auth)} is one of auto, entra or apiKey.`);
   }
 

@@ -67,4 +67,23 @@ export const SecretName = {
 
 export type SecretName = (typeof SecretName)[keyof typeof SecretName];
 
-export type AuthMode = 'auto' | 'entra' | 'apiKey';
+export const authModes = ['auto', 'entra', 'apiKey'] as const;
+export type AuthMode = (typeof authModes)[number];
+
+/**
+ * Each setting's default, as package.json declares it (test/unit/definedOnce.test.ts compares
+ * them), so the code's fallback and the Settings editor's default cannot disagree.
+ */
+export const settingDefaults: { readonly [K in SettingKey]: unknown } = {
+  endpoint: '',
+  deployment: '',
+  apiVersion: defaultApiVersion,
+  auth: 'auto' satisfies AuthMode,
+  tokenScope: defaultTokenScope,
+  tenantId: '',
+  trustedHosts: [],
+  systemPrompt: defaultSystemPrompt,
+  stallTimeoutSeconds: defaultStallTimeoutSeconds,
+  cloud: 'AzureCloud',
+  customCloud: {},
+};
