@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessageView, MessageStatus, ProblemView, UsageView, WaitReason } from '../common/protocol';
+import type { ChatMessageView, HostToWebviewMessage, MessageStatus, ProblemView, UsageView } from '../common/protocol';
 import { Disposable } from '../common/dispose';
 import { Emitter } from '../common/events';
 import type { StreamEnd } from '../azure/chatStream';
@@ -8,21 +8,21 @@ import { type ChatMessage, Conversation, toView } from './conversation';
 import type { Attachment } from './editorContext';
 import type { DeploymentChoice } from './deploymentChoice';
 
+/**
+ * What a view shows of the session, in the protocol's own shape (src/common/protocol.ts): the
+ * binding posts these as they are, so an answer's event is translated once, from the model
+ * core's ModelEvent, here in the session.
+ */
+export type ViewEvent = Extract<
+  HostToWebviewMessage,
+  { readonly type: 'messageAdded' | 'delta' | 'messageFinished' | 'messageRemoved' | 'busy' | 'reasoningDelta' | 'usage' | 'sendingStartsAt' | 'waiting' }
+>;
+
 export type ConversationEvent =
-  | { readonly type: 'messageAdded'; readonly message: ChatMessageView }
-  | { readonly type: 'delta'; readonly messageId: string; readonly text: string }
-  | { readonly type: 'messageFinished'; readonly messageId: string; readonly status: MessageStatus; readonly problem?: ProblemView }
-  | { readonly type: 'messageRemoved'; readonly messageId: string }
+  | ViewEvent
   | { readonly type: 'cleared' }
-  | { readonly type: 'busy'; readonly busy: boolean }
   /** The conversation was switched to another deployment (undefined: back to the settings'). */
-  | { readonly type: 'deploymentChanged'; readonly deployment: DeploymentChoice | undefined }
-  // Models: reasoning summaries, usage, and where sending starts when the context window is full.
-  | { readonly type: 'reasoningDelta'; readonly messageId: string; readonly text: string }
-  | { readonly type: 'usage'; readonly messageId: string; readonly usage: UsageView }
-  | { readonly type: 'sendingStartsAt'; readonly messageId: string | undefined }
-  /** The answer waits `seconds` before its request is tried again. */
-  | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: WaitReason };
+  | { readonly type: 'deploymentChanged'; readonly deployment: DeploymentChoice | undefined };
 
 const contentFilteredProblem: ProblemView = {
   title: "Azure's content filter withheld the rest of this answer.",
@@ -236,7 +236,7 @@ export class ChatSession extends Disposable {
         const firstSentId = detail.firstTurn > 0 ? turns[detail.firstTurn]?.id : undefined;
         if (firstSentId !== this.firstSentId) {
           this.firstSentId = firstSentId;
-          this.changes.fire({ type: 'sendingStartsAt', messageId: firstSentId });
+          this.changes.fire(firstSentId ? { type: 'sendingStartsAt', messageId: firstSentId } : { type: 'sendingStartsAt' });
         }
         return;
       }

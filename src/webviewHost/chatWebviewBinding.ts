@@ -12,6 +12,10 @@ import { type ConversationDeps, ConversationController } from './conversationCon
 import type { ModelStateProvider } from '../chat/modelState';
 import { describeRejected, parseWebviewMessage } from './messageValidation';
 
+function assertNever(value: never): never {
+  throw new Error(`Unhandled webview message ${JSON.stringify(value)}`);
+}
+
 /** The parts of a VS Code webview (panel or view) the binding uses; tests pass a fake. */
 export interface WebviewSurface {
   /** Which chat this is, for the log. */
@@ -198,6 +202,9 @@ export class ChatWebviewBinding extends Disposable {
       case 'setReasoningEffort':
         void this.deps.models?.setEffort(session.deployment, message.effort === 'default' ? undefined : message.effort).then(() => this.sendModelState());
         break;
+      default:
+        // A message type added to the protocol without a case here does not compile.
+        return assertNever(message);
     }
   }
 
@@ -215,48 +222,32 @@ export class ChatWebviewBinding extends Disposable {
       case 'delta':
         this.deltas.add('text', event.messageId, event.text);
         return;
-      case 'messageAdded':
-        this.flushDeltas();
-        this.post({ type: 'messageAdded', message: messageForWebview(event.message) });
-        return;
-      case 'messageFinished':
-        this.flushDeltas();
-        this.post(
-          event.problem
-            ? { type: 'messageFinished', messageId: event.messageId, status: event.status, problem: event.problem }
-            : { type: 'messageFinished', messageId: event.messageId, status: event.status },
-        );
-        // The answer may have taught what the model is (and so which efforts it takes).
-        void this.sendModelState();
-        return;
       case 'reasoningDelta':
         this.deltas.add('reasoning', event.messageId, event.text);
-        return;
-      case 'usage':
-        this.flushDeltas();
-        this.post({ type: 'usage', messageId: event.messageId, usage: event.usage });
-        return;
-      case 'sendingStartsAt':
-        this.post(event.messageId ? { type: 'sendingStartsAt', messageId: event.messageId } : { type: 'sendingStartsAt' });
-        return;
-      case 'waiting':
-        this.flushDeltas();
-        this.post({ type: 'waiting', messageId: event.messageId, seconds: event.seconds, reason: event.reason });
-        return;
-      case 'messageRemoved':
-        this.post({ type: 'messageRemoved', messageId: event.messageId });
         return;
       case 'cleared':
         this.deltas.clear();
         void this.sendSnapshot();
         return;
-      case 'busy':
-        this.post({ type: 'busy', busy: event.busy });
-        return;
       case 'deploymentChanged':
         // This view's conversation now has another target: show that target's connection.
         void this.sendConnection();
         void this.sendModelState();
+        return;
+      case 'messageAdded':
+        this.flushDeltas();
+        // Attachments travel as names and sizes, never their content.
+        this.post({ type: 'messageAdded', message: messageForWebview(event.message) });
+        return;
+      default:
+        // Everything else is already in the protocol's shape. What is held goes first, so the
+        // view never sees an answer end before its last text.
+        this.flushDeltas();
+        this.post(event);
+        if (event.type === 'messageFinished') {
+          // The answer may have taught what the model is (and so which efforts it takes).
+          void this.sendModelState();
+        }
         return;
     }
   }

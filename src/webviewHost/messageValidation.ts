@@ -34,42 +34,8 @@ export function isOpenableUrl(value: unknown): value is string {
   }
 }
 
-export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefined {
-  if (!isRecord(raw) || typeof raw.type !== 'string') {
-    return undefined;
-  }
-  switch (raw.type) {
-    case 'ready':
-    case 'stop':
-    case 'newChat':
-    case 'pickDeployment':
-      return hasOnlyKeys(raw, ['type']) ? { type: raw.type } : undefined;
-    case 'send':
-      return hasOnlyKeys(raw, ['type', 'text']) &&
-        typeof raw.text === 'string' &&
-        raw.text.trim() !== '' &&
-        raw.text.length <= protocolLimits.maxQuestionLength
-        ? { type: 'send', text: raw.text }
-        : undefined;
-    case 'retry':
-      return hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: 'retry', messageId: raw.messageId } : undefined;
-    case 'fix':
-      return hasOnlyKeys(raw, ['type', 'action']) && typeof raw.action === 'string' && knownFixActions.has(raw.action)
-        ? { type: 'fix', action: raw.action as FixAction }
-        : undefined;
-    case 'openLink':
-      return hasOnlyKeys(raw, ['type', 'url']) && isOpenableUrl(raw.url) ? { type: 'openLink', url: raw.url } : undefined;
-    // Models: the reasoning effort control.
-    case 'setReasoningEffort':
-      return hasOnlyKeys(raw, ['type', 'effort']) && typeof raw.effort === 'string' && effortChoices.has(raw.effort)
-        ? { type: 'setReasoningEffort', effort: raw.effort as ReasoningEffortValue | 'default' }
-        : undefined;
-    default:
-      return parseConversationMessage(raw);
-  }
-}
-
-// Conversations feature: history, context and code actions.
+type MessageOf<K extends WebviewToHostMessage['type']> = Extract<WebviewToHostMessage, { readonly type: K }>;
+type Parsers = { readonly [K in WebviewToHostMessage['type']]: (raw: Record<string, unknown> & { readonly type: K }) => MessageOf<K> | undefined };
 
 const languagePattern = /^[\w.+#-]{0,64}$/;
 
@@ -83,46 +49,75 @@ function isDroppedUriList(value: unknown): value is string[] {
   );
 }
 
-function parseConversationMessage(raw: Record<string, unknown>): WebviewToHostMessage | undefined {
-  switch (raw.type) {
-    case 'openConversation':
-    case 'renameConversation':
-    case 'deleteConversation':
-    case 'undoDelete':
-    case 'exportConversation':
-    case 'removeAttachment':
-      return hasOnlyKeys(raw, ['type', 'id']) && isMessageId(raw.id) ? { type: raw.type, id: raw.id } : undefined;
-    case 'listConversations':
-      return hasOnlyKeys(raw, ['type', 'query']) && typeof raw.query === 'string' && raw.query.length <= protocolLimits.maxQueryLength
-        ? { type: raw.type, query: raw.query }
-        : undefined;
-    case 'insertCode':
-    case 'openCode':
-      return hasOnlyKeys(raw, ['type', 'code', 'language']) &&
-        typeof raw.code === 'string' &&
-        raw.code.length <= protocolLimits.maxCodeLength &&
-        typeof raw.language === 'string' &&
-        languagePattern.test(raw.language)
-        ? { type: raw.type, code: raw.code, language: raw.language }
-        : undefined;
-    case 'attachActiveFile':
-    case 'attachFiles':
-      return hasOnlyKeys(raw, ['type']) ? { type: raw.type } : undefined;
-    case 'attachUris':
-      return hasOnlyKeys(raw, ['type', 'uris']) && isDroppedUriList(raw.uris) ? { type: raw.type, uris: [...raw.uris] } : undefined;
-    case 'resend':
-      return hasOnlyKeys(raw, ['type', 'messageId', 'text']) &&
-        isMessageId(raw.messageId) &&
-        typeof raw.text === 'string' &&
-        raw.text.trim() !== '' &&
-        raw.text.length <= protocolLimits.maxQuestionLength
-        ? { type: raw.type, messageId: raw.messageId, text: raw.text }
-        : undefined;
-    case 'copyAnswer':
-      return hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: raw.type, messageId: raw.messageId } : undefined;
-    default:
-      return undefined;
+function isQuestion(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= protocolLimits.maxQuestionLength;
+}
+
+const bare = <K extends WebviewToHostMessage['type']>(raw: Record<string, unknown> & { readonly type: K }) =>
+  (hasOnlyKeys(raw, ['type']) ? { type: raw.type } : undefined) as MessageOf<K> | undefined;
+const withConversationId = <K extends WebviewToHostMessage['type']>(raw: Record<string, unknown> & { readonly type: K }) =>
+  (hasOnlyKeys(raw, ['type', 'id']) && isMessageId(raw.id) ? { type: raw.type, id: raw.id } : undefined) as MessageOf<K> | undefined;
+const withCode = <K extends WebviewToHostMessage['type']>(raw: Record<string, unknown> & { readonly type: K }) =>
+  (hasOnlyKeys(raw, ['type', 'code', 'language']) &&
+  typeof raw.code === 'string' &&
+  raw.code.length <= protocolLimits.maxCodeLength &&
+  typeof raw.language === 'string' &&
+  languagePattern.test(raw.language)
+    ? { type: raw.type, code: raw.code, language: raw.language }
+    : undefined) as MessageOf<K> | undefined;
+
+/**
+ * One parser per message type. The mapped type makes this table incomplete (a compile error)
+ * the moment a message type is added to the protocol without a parser here.
+ */
+const parsers: Parsers = {
+  ready: bare,
+  stop: bare,
+  newChat: bare,
+  pickDeployment: bare,
+  send: (raw) => (hasOnlyKeys(raw, ['type', 'text']) && isQuestion(raw.text) ? { type: 'send', text: raw.text } : undefined),
+  retry: (raw) => (hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: 'retry', messageId: raw.messageId } : undefined),
+  fix: (raw) =>
+    hasOnlyKeys(raw, ['type', 'action']) && typeof raw.action === 'string' && knownFixActions.has(raw.action) ? { type: 'fix', action: raw.action as FixAction } : undefined,
+  openLink: (raw) => (hasOnlyKeys(raw, ['type', 'url']) && isOpenableUrl(raw.url) ? { type: 'openLink', url: raw.url } : undefined),
+  // Models: the reasoning effort control.
+  setReasoningEffort: (raw) =>
+    hasOnlyKeys(raw, ['type', 'effort']) && typeof raw.effort === 'string' && effortChoices.has(raw.effort)
+      ? { type: 'setReasoningEffort', effort: raw.effort as ReasoningEffortValue | 'default' }
+      : undefined,
+  // Conversations feature: history, context and code actions.
+  openConversation: withConversationId,
+  renameConversation: withConversationId,
+  deleteConversation: withConversationId,
+  undoDelete: withConversationId,
+  exportConversation: withConversationId,
+  removeAttachment: withConversationId,
+  listConversations: (raw) =>
+    hasOnlyKeys(raw, ['type', 'query']) && typeof raw.query === 'string' && raw.query.length <= protocolLimits.maxQueryLength
+      ? { type: 'listConversations', query: raw.query }
+      : undefined,
+  insertCode: withCode,
+  openCode: withCode,
+  attachActiveFile: bare,
+  attachFiles: bare,
+  attachUris: (raw) => (hasOnlyKeys(raw, ['type', 'uris']) && isDroppedUriList(raw.uris) ? { type: 'attachUris', uris: [...raw.uris] } : undefined),
+  resend: (raw) =>
+    hasOnlyKeys(raw, ['type', 'messageId', 'text']) && isMessageId(raw.messageId) && isQuestion(raw.text)
+      ? { type: 'resend', messageId: raw.messageId, text: raw.text }
+      : undefined,
+  copyAnswer: (raw) => (hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: 'copyAnswer', messageId: raw.messageId } : undefined),
+};
+
+function isMessageType(type: string): type is WebviewToHostMessage['type'] {
+  return Object.hasOwn(parsers, type);
+}
+
+export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefined {
+  if (!isRecord(raw) || typeof raw.type !== 'string' || !isMessageType(raw.type)) {
+    return undefined;
   }
+  const parse = parsers[raw.type] as (message: Record<string, unknown>) => WebviewToHostMessage | undefined;
+  return parse(raw);
 }
 
 /** A short description of a rejected message for the log, without echoing its content. */
