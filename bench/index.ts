@@ -23,6 +23,7 @@ import { BenchStandIn } from './hostStack';
 import { measureLatency } from './latency';
 import { measureLinkifyCost } from './linkifyCost';
 import { measureFlatCost } from './renderCost';
+import { measureFirstToken } from './firstToken';
 import { type FigureResult, printFigure, printSection, printTable, writeResults } from './report';
 import { measureStartup } from './startup';
 import { measureThroughput } from './throughput';
@@ -55,6 +56,12 @@ const figures: readonly Figure[] = [
     title: '7. Conversations (switch to 500 messages, history of 1,000, search)',
     rows: ['7. switch to 500 messages', '7. history of 1,000 opens', '7. history search'],
     run: measureConversations,
+  },
+  // Issue 18, item 9: Enter → first token painted beside the raw SDK's first byte, both wire APIs.
+  {
+    title: '10. Time to first token (Enter → first token painted vs raw SDK first byte; host stack + webview in Chromium)',
+    rows: ['10. first token, chat completions', '10. first token, Responses'],
+    run: measureFirstToken,
   },
   // In the real workbench (VS Code 1.139's server and web workbench, offline).
   { title: '8. In the workbench (100k answer in the side bar vs raw SDK)', rows: ['8. workbench side bar'], run: measureSideBar },

@@ -294,6 +294,16 @@ export class WebviewBridge implements WebviewSurface {
     };
   }
 
+  /**
+   * Types a question into the composer and presses Enter as a user does (Playwright → CDP key
+   * events), so the webview's own keydown handler posts `send`.
+   */
+  async typeAndPressEnter(text: string): Promise<void> {
+    const question = this.page.page.locator('textarea#question');
+    await question.fill(text);
+    await question.press('Enter');
+  }
+
   /** Records, for every message from now on, when the frame after its arrival was done. */
   async trackNextFrames(): Promise<void> {
     await this.evaluate('__bench.trackFrames = true');
