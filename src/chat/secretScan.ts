@@ -10,7 +10,7 @@
  * False positives cost the user a dialog on every send, so values must look like real secrets:
  * a fixed shape (key prefixes, PEM armour, JWT structure, Azure key lengths) or, for names alone
  * (`password=`, `token:`), enough entropy; placeholders (`<your-key>`, `${VAR}`, `xxx`,
- * `changeme`, `...EXAMPLE`) never count. `npm run scan-secrets` runs this over the repository's
+ * `changeme`, `...EXAMPLE`) never count. `npm run bench` figure 11 runs this over the repository's
  * own files; docs/security.md records what it found.
  */
 
@@ -100,7 +100,15 @@ function looksRandom(value: string): boolean {
     return false;
   }
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((c) => c.test(value)).length;
-  return classes >= 2 && entropy(value) >= 3.3 && !/^[A-Za-z_$][\w$]*(\.[\w$]+)+$/.test(value) && !/^(https?:|\/|\.\.?\/)/.test(value);
+  return (
+    classes >= 2 &&
+    entropy(value) >= 3.3 &&
+    // Code and paths: `options.password`, `makeToken(resource`, `src/auth/token.ts`, URLs.
+    !/^[A-Za-z_$][\w$]*(\.[\w$]+)+$/.test(value) &&
+    !/[()[\]{}]/.test(value) &&
+    !/^(https?:|\/|\.\.?\/)/.test(value) &&
+    !/\/[\w.-]+\.[a-z]{1,5}$/.test(value)
+  );
 }
 
 interface Rule {
@@ -188,7 +196,11 @@ const envSecretName = /key|secret|token|passw|pwd|credential|conn(?:ection)?[_-]
 const plainSetting = /^(?:\d+[a-z]{0,2}|true|false|yes|no|on|off|null|none|undefined)$/i;
 /** Files where `name: value` at a line's start is code (an object literal), not a setting. */
 const codeFile = /\.(?:[cm]?[jt]sx?|py|cs|java|go|rs|rb|php|kt|swift|c|cc|cpp|h|hpp|scala|vue|svelte)$/i;
-const secretName = /passw(?:or)?d|passwd|(?:^|[_.-])pwd$|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|client[_-]?secret|conn(?:ection)?[_-]?str(?:ing)?/i;
+/**
+ * A secret word that ends the name or is followed by a separator: `apiKey`, `DB_PASSWORD`,
+ * `opaqueToken`, `client_secret_value`; not `tokenizer`, `tokenScope`, `maxTokens`, `secretlint`.
+ */
+const secretName = /(?:passw(?:or)?d|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|conn(?:ection)?[_-]?str(?:ing)?)(?:$|[_.-])/i;
 
 function assignmentFindings(text: string, fileName: string | undefined): SecretFinding[] {
   const envFile = isEnvFile(fileName);
