@@ -7,7 +7,7 @@
  *
  * Where: the extension's real host stack (bench/hostStack.ts: AzureAnswerSource with the real
  * SDK, ChatSession, ChatWebviewBinding) and the real webview bundle in Debian's Chromium
- * (bench/webviewBridge.ts). Enter is a real key press in the page (Playwright → CDP input), the
+ * (bench/webviewBridge.ts). Enter is a real key press in the page (a CDP key-down event), the
  * webview's own composer posts `send`, which reaches the binding over a CDP binding; VS Code's
  * own IPC is not in this path (CDP stands in for it in both directions).
  *
@@ -26,6 +26,9 @@
  *   render                       markdown + DOM (chat:painted durationMs)
  *   render end → painted         style, layout, paint of that frame
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import * as path from 'node:path';
 import { OpenAI } from 'openai';
 import type { BenchContext } from './context';
 import { benchDeployment, benchResponsesDeployment, bindWebview, createSignedInStack, lastMessageId } from './hostStack';
@@ -38,6 +41,8 @@ const warmUps = 3;
 const frameMs = 1000 / 60;
 const answerChunks = ['Sure', ',', ' here', ' it', ' is', '.'];
 const pieceDelayMs = 40;
+/** The context rows' model think time before the first token. */
+const thinkTimeMs = 100;
 
 type Wire = 'chat completions' | 'Responses';
 
@@ -46,7 +51,19 @@ interface PipelineRun {
   readonly keydown: number;
   readonly toHost: number;
   readonly hostToWritten: number;
+  /** Of hostToWritten: host got `send` → the extension called fetch. */
+  readonly hostToFetch: number;
+  /** Of hostToWritten: fetch called → the stand-in wrote the first piece. */
+  readonly fetchToWritten: number;
   readonly writtenToPosted: number;
+  /** Of writtenToPosted: written → the session fired its first delta. */
+  readonly writtenToSession: number;
+  /** Of writtenToPosted: the session's delta → the binding posted it. */
+  readonly sessionToPosted: number;
+  /** Host messages the webview got between `send` and the first delta. */
+  readonly postedBefore: number;
+  /** host got `send` → first delta posted, on node's clock (for the profile). */
+  readonly hostWindow: readonly [number, number];
   readonly hop: number;
   readonly frameWait: number;
   readonly render: number;
@@ -87,10 +104,18 @@ const installEnterProbe = `function () {
 }`;
 
 export async function measureFirstToken(ctx: BenchContext): Promise<FigureResult[]> {
-  return [...(await measureWire(ctx, 'chat completions')), ...(await measureWire(ctx, 'Responses'))];
+  return [
+    ...(await measureWire(ctx, 'chat completions', 0)),
+    ...(await measureWire(ctx, 'Responses', 0)),
+    // Context, not the target: a service that thinks before its first token (as every real one
+    // does) leaves the webview time to paint the question first, so this tells the cost of the
+    // path itself from the cost of work that coincides with the first token.
+    ...(await measureWire(ctx, 'chat completions', thinkTimeMs)),
+    ...(await measureWire(ctx, 'Responses', thinkTimeMs)),
+  ];
 }
 
-async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[]> {
+async function measureWire(ctx: BenchContext, wire: Wire, thinkMs: number): Promise<FigureResult[]> {
   const deployment = wire === 'Responses' ? benchResponsesDeployment : benchDeployment;
   const stack = createSignedInStack(ctx.standIn, deployment);
   const webview = await ctx.browser.openWebview();
@@ -102,8 +127,25 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     }
   });
   const binding = bindWebview(stack.session, webview);
+  // When the extension's own requests leave: its clients are built on the first question (after
+  // this), with fetchRefusingRedirects around the global fetch of that moment.
+  let fetchCalledAt = Number.NaN;
+  let tracing = false;
+  const globalFetch = globalThis.fetch;
+  globalThis.fetch = (...args: Parameters<typeof fetch>) => {
+    if (tracing && Number.isNaN(fetchCalledAt)) {
+      fetchCalledAt = epochNow();
+    }
+    return globalFetch(...args);
+  };
+  let sessionDeltaAt = Number.NaN;
+  const sessionEvents = stack.session.onDidChange((event) => {
+    if (event.type === 'delta' && Number.isNaN(sessionDeltaAt)) {
+      sessionDeltaAt = epochNow();
+    }
+  });
   let raw: OpenAI | undefined;
-  const scenario = () => ({ chunks: [...answerChunks], delayMs: pieceDelayMs, reasoning: '' });
+  const scenario = () => ({ chunks: [...answerChunks], delayMs: pieceDelayMs, firstChunkDelayMs: thinkMs, reasoning: '' });
 
   /** When the stand-in wrote the first and the last piece of the next answer. */
   const watchWrites = () => {
@@ -129,13 +171,18 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     await settle();
     await webview.call(installEnterProbe);
     hostGotSendAt = Number.NaN;
+    fetchCalledAt = Number.NaN;
+    sessionDeltaAt = Number.NaN;
+    tracing = true;
     ctx.standIn.server.enqueue(scenario());
     const writes = watchWrites();
     await webview.typeAndPressEnter('What is the time to first token?');
     await writes.last;
+    tracing = false;
     await stack.session.whenIdle();
     const answerId = lastMessageId(stack.session.messages);
     await webview.waitForFinalPaint(answerId);
+    await webview.releaseEnter();
     const records = await webview.collect();
     const page = (await webview.call('function () { return window.__ttft; }')) as { enterAt: number; sentAt: number };
     if (webview.errors.length > 0) {
@@ -155,7 +202,13 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
       keydown: sentAt - enterAt,
       toHost: hostGotSendAt - sentAt,
       hostToWritten: writes.first - hostGotSendAt,
+      hostToFetch: fetchCalledAt - hostGotSendAt,
+      fetchToWritten: writes.first - fetchCalledAt,
       writtenToPosted: firstDelta.at - writes.first,
+      writtenToSession: sessionDeltaAt - writes.first,
+      sessionToPosted: firstDelta.at - sessionDeltaAt,
+      hostWindow: [hostGotSendAt, firstDelta.at],
+      postedBefore: webview.posted.filter((p) => p.at >= hostGotSendAt && p.seq < firstDelta.seq).length,
       hop: received - firstDelta.at,
       frameWait: renderStart - received,
       render: firstPaint.durationMs,
@@ -228,9 +281,19 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
       await rawRun();
     }
     const tokensBefore = stack.microsoft.tokensMinted;
+    // BENCH_PROFILE=1: a CPU profile of this process over the measured rounds (one wire, no think
+    // time), summarised over the windows from `send` to the first delta.
+    const profiler = process.env.BENCH_PROFILE && thinkMs === 0 ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
+      await profiler.post('Profiler.start');
+    }
     const pipelines: PipelineRun[] = [];
     const raws: RawRun[] = [];
-    for (let i = 0; i < rounds; i++) {
+    const roundsHere = thinkMs > 0 ? rounds / 2 : rounds;
+    for (let i = 0; i < roundsHere; i++) {
       // Alternate which goes first, so a drift in machine load hits both alike.
       if (i % 2 === 0) {
         raws.push(await rawRun());
@@ -242,6 +305,13 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
       }
     }
     const tokensMinted = stack.microsoft.tokensMinted - tokensBefore;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      const file = path.join(ctx.repoRoot, 'out', 'bench', `first-token-${wire.replace(/ /g, '-')}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      summariseProfile(profile, pipelines.map((p) => p.hostWindow), ctx.log, file);
+    }
 
     const ours = pipelines.map((p) => p.total);
     const rawFirst = raws.map((r) => r.total);
@@ -251,7 +321,7 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     const rawP95 = percentile(rawFirst, 95);
     const overhead = p95 - rawP95;
     const paired = pipelines.map((p, i) => p.total - (raws[i] as RawRun).total);
-    const stage = (name: keyof PipelineRun) => {
+    const stage = (name: Exclude<keyof PipelineRun, 'hostWindow'>) => {
       const values = pipelines.map((p) => p[name]);
       return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)) };
     };
@@ -259,7 +329,11 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
       keydown: stage('keydown'),
       toHost: stage('toHost'),
       hostToWritten: stage('hostToWritten'),
+      hostToFetch: stage('hostToFetch'),
+      fetchToWritten: stage('fetchToWritten'),
       writtenToPosted: stage('writtenToPosted'),
+      writtenToSession: stage('writtenToSession'),
+      sessionToPosted: stage('sessionToPosted'),
       hop: stage('hop'),
       frameWait: stage('frameWait'),
       render: stage('render'),
@@ -268,7 +342,8 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     const rawToWritten = raws.map((r) => r.toWritten);
     const rawAfterWritten = raws.map((r) => r.total - r.toWritten);
     const label = wire === 'Responses' ? `Responses (${benchResponsesDeployment})` : `chat completions (${benchDeployment})`;
-    ctx.log(`${label}: ${rounds} rounds alternating ours and the raw SDK, after ${warmUps} warm-ups each; answer of ${answerChunks.length} pieces ${pieceDelayMs} ms apart, no think time`);
+    const think = thinkMs > 0 ? `${thinkMs} ms think time before the first token (context)` : 'no think time';
+    ctx.log(`${label}: ${roundsHere} rounds alternating ours and the raw SDK, after ${warmUps} warm-ups each; answer of ${answerChunks.length} pieces ${pieceDelayMs} ms apart, ${think}`);
     ctx.log(`  ours, Enter → first token painted (host stack + webview in Chromium): p50 ${ms(p50)}, p95 ${ms(p95)}, max ${ms(Math.max(...ours))}`);
     ctx.log(
       `  raw SDK, request → first content delta: p50 ${ms(rawP50)}, p95 ${ms(rawP95)}` +
@@ -280,7 +355,11 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
       keydown: 'Enter → send posted (webview)',
       toHost: 'posted → host got send (CDP hop)',
       hostToWritten: 'host → stand-in wrote 1st piece',
+      hostToFetch: '  of which host → fetch called',
+      fetchToWritten: '  of which fetch → written',
       writtenToPosted: 'written → delta posted (host)',
+      writtenToSession: '  of which written → session delta',
+      sessionToPosted: '  of which session → binding posted',
       hop: 'posted → webview got it (CDP)',
       frameWait: 'got it → render start (frame)',
       render: 'render (markdown + DOM)',
@@ -290,18 +369,20 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
       ctx.log(`    ${names[key as keyof typeof stages].padEnd(36)} ${ms(value.p50)} / ${ms(value.p95)}`);
     }
     ctx.log(`  beside "host → stand-in wrote": the raw SDK's request → written p50 ${ms(median(rawToWritten))}, p95 ${ms(percentile(rawToWritten, 95))}`);
+    ctx.log(`  host messages the webview got between send and the first delta: median ${median(pipelines.map((p) => p.postedBefore))}`);
     ctx.log(`  tokens minted during the measured rounds: ${tokensMinted} (cached token, as for a signed-in user)`);
     return [
       {
-        figure: `10. first token, ${wire}`,
+        figure: thinkMs > 0 ? `10. first token, ${wire}, ${thinkMs} ms think time` : `10. first token, ${wire}`,
         measured: `p50 ${ms(p50)}, p95 ${ms(p95)}; raw SDK first byte p95 ${ms(rawP95)}; overhead p95 ${ms(overhead)}`,
         target: `overhead ≤ ${frameMs.toFixed(1)} ms (raw + 1 frame), host stack + webview in Chromium`,
-        verdict: verdict(overhead, frameMs),
+        verdict: thinkMs > 0 ? 'INFO' : verdict(overhead, frameMs),
         value: round(overhead),
         limit: round(frameMs),
         details: {
           where: 'extension host stack in node + real webview bundle in Chromium (CDP stands in for VS Code IPC)',
           deployment,
+          thinkMs,
           p50: round(p50),
           p95: round(p95),
           rawP50: round(rawP50),
@@ -318,9 +399,63 @@ async function measureWire(ctx: BenchContext, wire: Wire): Promise<FigureResult[
     ];
   } finally {
     ctx.standIn.onChunkWritten = undefined;
+    globalThis.fetch = globalFetch;
+    sessionEvents.dispose();
     listening.dispose();
     binding.dispose();
     stack.session.dispose();
     await webview.close();
+  }
+}
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
+}
+
+/**
+ * Self time by function (and by package) over the samples inside the windows, on node's epoch
+ * clock. V8's sample times and process.hrtime share the monotonic clock.
+ */
+function summariseProfile(
+  profile: { readonly nodes: readonly ProfileNode[]; readonly startTime: number; readonly samples?: readonly number[]; readonly timeDeltas?: readonly number[] },
+  windows: readonly (readonly [number, number])[],
+  log: (line: string) => void,
+  file: string,
+): void {
+  const epochMinusMonotonic = epochNow() - Number(process.hrtime.bigint()) / 1e6;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const byPackage = new Map<string, number>();
+  let t = profile.startTime;
+  let inside = 0;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    t += deltas[i] ?? 0;
+    const at = t / 1000 + epochMinusMonotonic;
+    if (!windows.some(([from, to]) => at >= from && at <= to)) {
+      continue;
+    }
+    const node = byId.get(samples[i] as number);
+    const interval = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
+    inside += interval;
+    const frame = node?.callFrame;
+    const where = frame?.url.replace(/^.*\/(node_modules\/(?:@[^/]+\/)?[^/]+|out\/[^/]+\/[^/]+|node:[^/]+).*$/, '$1') ?? '?';
+    const name = `${frame?.functionName || '(anonymous)'} ${where}${frame?.url ? `:${(frame.lineNumber ?? 0) + 1}` : ''}`;
+    self.set(name, (self.get(name) ?? 0) + interval);
+    const pkg = frame?.url ? where : frame?.functionName || '?';
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + interval);
+  }
+  const total = windows.reduce((sum, [from, to]) => sum + (to - from), 0);
+  log(`  CPU profile (${file.replace(/^.*\/out\//, 'out/')}): in the ${windows.length} send → first delta windows (${ms(total)} in all), node was on CPU ${ms(inside)}`);
+  const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
+  for (const [name, time] of top(byPackage, 8)) {
+    log(`    ${ms(time).padStart(9)}  ${name}`);
+  }
+  log('  top functions (self time):');
+  for (const [name, time] of top(self, 12)) {
+    log(`    ${ms(time).padStart(9)}  ${name}`);
   }
 }
