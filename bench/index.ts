@@ -23,6 +23,8 @@ import { BenchStandIn } from './hostStack';
 import { measureLatency } from './latency';
 import { measureLinkifyCost } from './linkifyCost';
 import { measureFlatCost } from './renderCost';
+import { measureFirstToken } from './firstToken';
+import { measureSecretScan } from './secretScanRepo';
 import { type FigureResult, printFigure, printSection, printTable, writeResults } from './report';
 import { measureStartup } from './startup';
 import { measureThroughput } from './throughput';
@@ -56,6 +58,14 @@ const figures: readonly Figure[] = [
     rows: ['7. switch to 500 messages', '7. history of 1,000 opens', '7. history search'],
     run: measureConversations,
   },
+  // Issue 18, item 9: Enter → first token painted beside the raw SDK's first byte, both wire APIs.
+  {
+    title: '10. Time to first token (Enter → first token painted vs raw SDK first byte; host stack + webview in Chromium)',
+    rows: ['10. first token, chat completions', '10. first token, Responses', '10. first token, chat completions, 100 ms think time', '10. first token, Responses, 100 ms think time'],
+    run: measureFirstToken,
+  },
+  // Issue 21: the secret scan over this repository's own files (false positives).
+  { title: '11. Secret scan over the tracked files', rows: ['11. secret scan false positives (repository files)'], run: measureSecretScan },
   // In the real workbench (VS Code 1.139's server and web workbench, offline).
   { title: '8. In the workbench (100k answer in the side bar vs raw SDK)', rows: ['8. workbench side bar'], run: measureSideBar },
   { title: '9. VS Code chat view beside ours (10k and 100k answers)', rows: ['9. VS Code chat view'], run: measureNativeChat },

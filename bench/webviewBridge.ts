@@ -294,6 +294,23 @@ export class WebviewBridge implements WebviewSurface {
     };
   }
 
+  /**
+   * Types a question into the composer and presses Enter as the keyboard does: one CDP key-down
+   * event, so the webview's own keydown handler posts `send`. The key-up follows only when
+   * `releaseEnter()` is called, so no harness work (Playwright's own key sequence, a key-up
+   * handled in the page) coincides with what a figure times after Enter.
+   */
+  async typeAndPressEnter(text: string): Promise<void> {
+    const question = this.page.page.locator('textarea#question');
+    await question.fill(text);
+    await question.focus();
+    await this.cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13, text: '\r', unmodifiedText: '\r' });
+  }
+
+  async releaseEnter(): Promise<void> {
+    await this.cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 });
+  }
+
   /** Records, for every message from now on, when the frame after its arrival was done. */
   async trackNextFrames(): Promise<void> {
     await this.evaluate('__bench.trackFrames = true');
