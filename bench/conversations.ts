@@ -19,12 +19,13 @@ import type { ConnectionView } from '../src/common/protocol';
 import { Emitter } from '../src/common/events';
 import { toDisposable } from '../src/common/dispose';
 import { silentLogger } from '../src/logging/logger';
-import { ChatWebviewBinding, type WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
+import type { WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
 import type { EditorActions } from '../src/webviewHost/conversationController';
 import { restoredConversation } from './answers';
 import type { BenchContext } from './context';
 import { type FigureResult, verdict } from './report';
 import { epochNow, median, ms, round } from './stats';
+import { bindChat } from '../test/support/chatBinding';
 
 const conversationCount = 1000;
 const longConversation = 500;
@@ -101,15 +102,10 @@ export async function measureConversations(ctx: BenchContext): Promise<FigureRes
       visible: true,
       onDidChangeVisibility: () => toDisposable(() => undefined),
     };
-    const binding = new ChatWebviewBinding(surface, {
-      session: initial.session,
+    const binding = bindChat(surface, initial.session, {
       conversationId: initial.id,
       conversations: { library, editor: inertEditor, log: silentLogger },
       connection: async () => connection,
-      onDidChangeConnection: () => toDisposable(() => undefined),
-      runFix: () => undefined,
-      openLink: () => undefined,
-      log: silentLogger,
     });
     try {
       webview.start();

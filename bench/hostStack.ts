@@ -5,11 +5,11 @@
  * requests carry a cached Entra token like a signed-in user's.
  */
 import type { ConnectionView } from '../src/common/protocol';
-import { toDisposable } from '../src/common/dispose';
 import type { ChatSession } from '../src/chat/chatSession';
-import { ChatWebviewBinding, type WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
+import { type ChatWebviewBinding, type WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
 import { AzureOpenAIStandIn, DEFAULT_DEPLOYMENT } from '../test/standin/azureOpenAIStandIn';
 import { createChatStack, RecordingLogger, StandInMicrosoftSessions } from '../test/unit/chatStack';
+import { bindChat } from '../test/support/chatBinding';
 
 export const benchApiKey = 'bench-key-0123456789abcdef0123456789';
 export const benchDeployment = DEFAULT_DEPLOYMENT;
@@ -67,12 +67,8 @@ const readyConnection: ConnectionView = { state: 'ready', label: 'Signed in as a
 
 /** Binds a surface to a session exactly as the extension does, with inert fix and link handlers. */
 export function bindWebview(session: ChatSession, surface: WebviewSurface): ChatWebviewBinding {
-  return new ChatWebviewBinding(surface, {
-    session,
+  return bindChat(surface, session, {
     connection: async () => readyConnection,
-    onDidChangeConnection: () => toDisposable(() => undefined),
-    runFix: () => undefined,
-    openLink: () => undefined,
     log: new RecordingLogger(),
   });
 }

@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { FixAction } from '../../src/common/protocol';
 import { Emitter } from '../../src/common/events';
-import { silentLogger } from '../../src/logging/logger';
-import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
 import { ManagedIdentityStandIn } from '../standin/managedIdentityStandIn';
 import { applyToProcessEnv, isolatedAzureEnvironment } from '../standin/testEnvironment';
 import { createChatStack, MemorySecrets, StandInMicrosoftSessions } from './chatStack';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 /**
  * Ask first, then sign in (issue 9, item 1): a question asked before the chat could reach Azure
@@ -55,9 +54,8 @@ function chatView(auth: 'auto' | 'apiKey') {
   const fixes: FixAction[] = [];
   let succeeds = true;
   const palette = new Emitter<FixAction>();
-  const binding = new ChatWebviewBinding(surface, {
+  const binding = bindChat(surface, chat.session, {
     onDidStartFixElsewhere: palette.event,
-    session: chat.session,
     connection: (target) => chat.connection.view(target),
     onDidChangeConnection: chat.connection.onDidChange,
     runFix: (action) => {
@@ -71,8 +69,6 @@ function chatView(auth: 'auto' | 'apiKey') {
       // As extension.ts does on a session or secret change: resolve the connection again.
       setTimeout(() => chat.connection.invalidate(), 5);
     },
-    openLink: () => undefined,
-    log: silentLogger,
   });
   surface.fromWebview({ type: 'ready' });
   return {

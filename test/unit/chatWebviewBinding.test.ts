@@ -7,8 +7,8 @@ import type { StreamEnd } from '../../src/azure/chatStream';
 import type { AnswerSource } from '../../src/chat/answerSource';
 import { ChatSession } from '../../src/chat/chatSession';
 import type { Logger } from '../../src/logging/logger';
-import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 
 /** Streams the given pieces synchronously, then waits for the test to release it. */
@@ -36,8 +36,7 @@ function setup(pieces: string[] = [], answerSource?: AnswerSource) {
   const warnings: string[] = [];
   const log: Logger = { trace() {}, debug() {}, info() {}, warn: (m) => warnings.push(m), error() {} };
   const connectionChanges = new Emitter<ConnectionChange>();
-  const binding = new ChatWebviewBinding(surface, {
-    session,
+  const binding = bindChat(surface, session, {
     connection: async () => connectionView,
     onDidChangeConnection: connectionChanges.event,
     runFix: (action) => fixes.push(action),

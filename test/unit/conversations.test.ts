@@ -14,10 +14,10 @@ import { ConversationStore, importedConversationId, titleFromQuestion } from '..
 import { estimateTokens, makeAttachment, maxAttachmentCharacters, questionWithContext } from '../../src/chat/editorContext';
 import { conversationToMarkdown } from '../../src/chat/markdownExport';
 import { silentLogger } from '../../src/logging/logger';
-import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import type { EditorActions } from '../../src/webviewHost/conversationController';
 import { parseWebviewMessage } from '../../src/webviewHost/messageValidation';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 /** Answers every question with "Answer to <question>" and records what the model was sent. */
 class EchoSource implements AnswerSource {
@@ -205,15 +205,10 @@ describe('a view and its conversations', () => {
     });
     const initial = library.create();
     const surface = new FakeSurface('panel');
-    const binding = new ChatWebviewBinding(surface, {
-      session: initial.session,
+    const binding = bindChat(surface, initial.session, {
       conversationId: initial.id,
       conversations: { library, editor, log: silentLogger },
       connection: async () => ({ state: 'ready', label: 'API key', deployment: 'd' }),
-      onDidChangeConnection: () => ({ dispose: () => undefined }),
-      runFix: () => undefined,
-      openLink: () => undefined,
-      log: silentLogger,
     });
     surface.fromWebview({ type: 'ready' });
     await settle();

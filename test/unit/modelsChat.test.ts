@@ -11,10 +11,10 @@ import type { ChatTurn, StreamEnd } from '../../src/azure/chatStream';
 import type { AnswerDetail, AnswerSource } from '../../src/chat/answerSource';
 import { ChatSession } from '../../src/chat/chatSession';
 import { ConversationJournal } from '../../src/chat/conversationJournal';
-import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { parseWebviewMessage } from '../../src/webviewHost/messageValidation';
 import { RecordingLogger } from './chatStack';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 /** A source that thinks, answers and reports usage; sends only the newest question. */
 class ThinkingSource implements AnswerSource {
@@ -45,12 +45,8 @@ describe('models in the chat session, binding and journal', () => {
     const surface = new FakeSurface();
     let effort: ReasoningEffortValue | undefined;
     const state = (): ModelStateView => ({ model: 'gpt-5-mini', efforts: ['low', 'high'], ...(effort ? { effort } : {}) });
-    new ChatWebviewBinding(surface, {
-      session,
+    bindChat(surface, session, {
       connection: async () => ({ state: 'ready', label: 'API key', deployment: 'gpt-5-mini' }),
-      onDidChangeConnection: () => ({ dispose: () => undefined }),
-      runFix: () => undefined,
-      openLink: () => undefined,
       models: { state: async () => state(), setEffort: async (_target, chosen) => void (effort = chosen) },
       log: new RecordingLogger(),
     });

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConversationJournal } from '../../src/chat/conversationJournal';
 import { SecretName } from '../../src/config/settingKeys';
-import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { AzureOpenAIStandIn, type Scenario } from '../standin/azureOpenAIStandIn';
 import { createChatStack, MemorySecrets, StandInMicrosoftSessions } from './chatStack';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 /**
  * Canary credentials go through every failure the service can produce; afterwards they must
@@ -53,12 +53,9 @@ describe('credentials never leak', () => {
       const { journal } = await ConversationJournal.open(join(folder, 'conversation.jsonl'), stack.log);
       stack.session.onDidChange((event) => journal.record(event));
       const surface = new FakeSurface();
-      new ChatWebviewBinding(surface, {
-        session: stack.session,
+      bindChat(surface, stack.session, {
         connection: () => stack.connection.view(),
         onDidChangeConnection: (listener) => stack.connection.onDidChange(listener),
-        runFix: () => undefined,
-        openLink: () => undefined,
         log: stack.log,
       });
       surface.fromWebview({ type: 'ready' });
