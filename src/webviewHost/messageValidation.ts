@@ -40,6 +40,7 @@ export function parseWebviewMessage(raw: unknown): WebviewToHostMessage | undefi
   }
   switch (raw.type) {
     case 'ready':
+    case 'ping':
     case 'stop':
     case 'newChat':
     case 'pickDeployment':
