@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
       pickDeployment: (session) => void discovery.pickForConversation(session),
     });
 
-  const panels = new ChatPanelManager(context.extensionUri, bind, context.workspaceState);
+  const panels = new ChatPanelManager(context.extensionUri, bind);
   context.subscriptions.push(
     panels,
     vscode.window.registerWebviewViewProvider(chatViewId, new ChatViewProvider(context.extensionUri, bind)),

@@ -5,10 +5,12 @@ import type { ChatWebviewBinding, WebviewSurface } from './chatWebviewBinding';
 
 export const chatPanelViewType = 'azureOpenAIChat.chatPanel';
 
-/** Window sessions (`vscode.env.sessionId`) in which an extension host of ours showed the panel. */
-const panelWindowsKey = 'azureOpenAIChat.panelWindows';
-/** Windows of one workspace open at once, and a few before them: enough to tell ours apart. */
-const rememberedWindows = 8;
+/**
+ * How long a visible chat tab may stay without a panel of this host before it counts as left
+ * behind by an earlier host. A tab restored by a window reload is revived as soon as the
+ * serializer is registered (or as soon as it is shown), within milliseconds.
+ */
+const revivalGraceMs = 3_000;
 
 /**
  * The chat in an editor tab: one panel at most, revealed if it exists, and revived by VS Code
@@ -16,17 +18,19 @@ const rememberedWindows = 8;
  *
  * When the extension host ends and VS Code starts another (a crash, Restart Extension Host, an
  * extension update), VS Code keeps the panel's tab and webview but connects it to nothing: the
- * new host is never asked to revive it, as it is after a reload. So a new host that finds such a
- * panel in its window puts a fresh one in its place, which loads the conversation from the store.
+ * new host is never asked to revive it, as it is after a reload. So a chat tab that is in view
+ * and still has no panel of this host a few seconds after activation (or after it came into
+ * view) was left behind: a fresh panel takes its place and loads the conversation from the store.
  */
 export class ChatPanelManager extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
+  /** Ends what serves the panel, leaving the panel itself. */
+  private release: (() => void) | undefined;
+  private orphanCheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly bind: (surface: WebviewSurface) => Promise<ChatWebviewBinding>,
-    /** Workspace state: which windows had a panel, to tell a restarted host from a reload. */
-    private readonly memory?: vscode.Memento,
   ) {
     super();
     this._register(
@@ -34,7 +38,15 @@ export class ChatPanelManager extends Disposable {
         deserializeWebviewPanel: async (panel) => this.adopt(panel),
       }),
     );
-    this.replaceOrphans();
+    this._register({ dispose: () => clearTimeout(this.orphanCheck) });
+    this._register(
+      vscode.window.tabGroups.onDidChangeTabs(({ opened, changed }) => {
+        if ([...opened, ...changed].some((tab) => isChatPanelTab(tab) && tab.group.activeTab === tab)) {
+          this.scheduleOrphanCheck();
+        }
+      }),
+    );
+    this.scheduleOrphanCheck();
   }
 
   show(): void {
@@ -56,52 +68,56 @@ export class ChatPanelManager extends Disposable {
   private async adopt(panel: vscode.WebviewPanel): Promise<void> {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity-bar.svg');
-    void this.rememberWindow();
     const pings = answerPings(panel.webview);
     // Bind before the HTML loads, so the webview's `ready` cannot be missed.
     const binding = await this.bind(panelSurface(panel));
     configureChatWebview(panel.webview, this.extensionUri, 'panel');
-    panel.onDidDispose(() => {
+    const release = () => {
       pings.dispose();
       binding.dispose();
+    };
+    this.release = release;
+    panel.onDidDispose(() => {
+      release();
       if (this.panel === panel) {
         this.panel = undefined;
+        this.release = undefined;
       }
     });
   }
 
-  /**
-   * A chat panel tab in this window that no host of ours serves: an extension host of ours showed
-   * the panel earlier in this same window session (a reload starts a new session, and VS Code
-   * revives the panel through the serializer then), and this host has not adopted it.
-   */
+  private scheduleOrphanCheck(): void {
+    if (this.panel || this.orphanCheck) {
+      return;
+    }
+    this.orphanCheck = setTimeout(() => {
+      this.orphanCheck = undefined;
+      this.replaceOrphans();
+    }, revivalGraceMs);
+  }
+
+  /** Chat tabs in view while this host has no panel: their webviews talk to a host that ended. */
   private replaceOrphans(): void {
-    if (!this.memory?.get<string[]>(panelWindowsKey, []).includes(vscode.env.sessionId)) {
+    if (this.panel || this.isDisposed) {
       return;
     }
     const orphans = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter(isChatPanelTab);
-    const first = orphans[0];
-    if (!first || this.panel) {
+    const inView = orphans.find((tab) => tab.group.activeTab === tab);
+    if (!inView) {
+      // One out of view is left alone until it is shown: a reload revives it only then.
       return;
     }
     // The new panel first, so the orphan's group stays open; then the orphan goes.
-    this.create(first.group.viewColumn, !(first.isActive && first.group.isActive));
-    void vscode.window.tabGroups.close(orphans, true);
+    this.create(inView.group.viewColumn, !(inView.isActive && inView.group.isActive));
+    void vscode.window.tabGroups.close(inView, true);
   }
 
-  private async rememberWindow(): Promise<void> {
-    if (!this.memory) {
-      return;
-    }
-    const session = vscode.env.sessionId;
-    const known = this.memory.get<string[]>(panelWindowsKey, []);
-    if (!known.includes(session)) {
-      await this.memory.update(panelWindowsKey, [...known, session].slice(-rememberedWindows));
-    }
-  }
-
+  /**
+   * The panel stays open when the extension host ends (Restart Extension Host, an update): the
+   * next host puts a fresh panel in its place (see above), so the chat stays where it was.
+   */
   override dispose(): void {
-    this.panel?.dispose();
+    this.release?.();
     super.dispose();
   }
 }
