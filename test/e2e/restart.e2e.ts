@@ -41,6 +41,7 @@ const workspace = copyFixtureWorkspace('basic');
 const SLOW = 'Tell me something slow, please.';
 
 interface World extends Driver {
+  page: Driver['page'];
   readonly standIns: StandIns;
   readonly server: VSCodeServer;
 }
@@ -103,6 +104,28 @@ const STEPS: readonly JourneyStep<World>[] = [
         await clickNotificationButton(world, /terminated unexpectedly/i, 'Restart Remote Extension Host');
       });
       await screenshot(world, '05-after-restart');
+    },
+  },
+  {
+    // A reload revives the panel through the serializer; it must not be taken for one left behind.
+    name: 'after a window reload the panel is revived, and not taken for one left behind',
+    async run(world) {
+      const before = await chatOf(world, 'panel');
+      const questions = await before.locator('.message.user .message-body').allInnerTexts();
+      const context = world.page.context();
+      await world.page.close({ runBeforeUnload: true });
+      world.page = await context.newPage();
+      await world.page.goto(world.server.workbenchUrl(workspace));
+      await world.page.locator('.monaco-workbench').waitFor({ timeout: world.timeoutMs });
+      const panel = await chatOf(world, 'panel');
+      await waitFor(async () => JSON.stringify(await panel.locator('.message.user .message-body').allInnerTexts()) === JSON.stringify(questions),
+        world.timeoutMs, async () => `the revived panel shows ${JSON.stringify(await panel.locator('.message.user .message-body').allInnerTexts())}`);
+      // Longer than a left-behind panel is given before it is replaced; a replaced one's frame goes.
+      await delay(5_000);
+      assert(!panel.isDetached() && (await chatOf(world, 'panel')) === panel, 'the revived panel was replaced');
+      const answer = await ask(panel, 'And after the reload?');
+      await waitForStatus(answer, 'done', world.timeoutMs);
+      await screenshot(world, '06-after-reload');
     },
   },
 ];
@@ -188,6 +211,10 @@ function extensionHostPid(server: VSCodeServer): number {
   return required(hosts[0]);
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
@@ -222,7 +249,7 @@ async function main(): Promise<number> {
     await page.goto(server.workbenchUrl(workspace));
     const world: World = { page, standIns, server, timeoutMs: options.stepTimeoutMs, artifacts };
     result = await runJourney(STEPS, world, server.logDir);
-    await page.context().close();
+    await world.page.context().close();
   } finally {
     await browser.close();
     await server?.stop();
