@@ -10,6 +10,8 @@ export interface ComposerActions {
   send(text: string): void;
   stop(): void;
   draftChanged(text: string): void;
+  /** Enter or Send while nothing can take the question (see `setUnavailable`). */
+  refused?(): void;
 }
 
 /** IME composition keydowns report keyCode 229 in some engines that do not set isComposing. */
@@ -23,6 +25,8 @@ export class Composer {
   private readonly stopButton: HTMLButtonElement;
   private readonly warning: HTMLElement;
   private busy = false;
+  /** Why no question can be sent now (the extension host went away); the text stays in the box. */
+  private unavailable: string | undefined;
 
   constructor(
     private readonly actions: ComposerActions,
@@ -90,6 +94,15 @@ export class Composer {
     this.element.classList.toggle('busy', busy);
   }
 
+  /** While set, Send keeps the question in the box and says why instead. */
+  setUnavailable(reason: string | undefined): void {
+    this.unavailable = reason;
+    this.element.classList.toggle('unavailable', reason !== undefined);
+    if (reason === undefined) {
+      this.warning.hidden = true;
+    }
+  }
+
   /** Replaces the text (a recalled or edited question), cursor at the end. */
   setText(text: string): void {
     this.input.value = text;
@@ -125,6 +138,12 @@ export class Composer {
     // Leading blank lines and trailing whitespace are noise; leading indentation may be code.
     const text = this.input.value.replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd();
     if (text.length === 0) {
+      return;
+    }
+    if (this.unavailable !== undefined) {
+      this.warning.textContent = this.unavailable;
+      this.warning.hidden = false;
+      this.actions.refused?.();
       return;
     }
     if (text.length > protocolLimits.maxQuestionLength) {

@@ -84,6 +84,7 @@ export function parseHostMessage(data: unknown): HostToWebviewMessage | undefine
     }
     case 'focusInput':
     case 'showHistory':
+    case 'pong':
       return { type };
     case 'waiting':
       return typeof data.messageId === 'string' &&

@@ -3,12 +3,14 @@
  * messages to the parts that show them and user actions to the host, then says `ready`: the
  * host sends nothing before that, and answers it with a snapshot.
  */
-import type { FixAction, HostToWebviewMessage } from '../src/common/protocol';
+import type { FixAction, HostToWebviewMessage, ProblemView, WebviewToHostMessage } from '../src/common/protocol';
 import { protocolLimits } from '../src/common/protocol';
 import { copyCode } from './codeCopy';
 import { Composer } from './composer';
 import { ConversationsUi } from './conversationsUi';
+import { element } from './dom';
 import { Header } from './header';
+import { HostLiveness } from './hostLiveness';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
 import { ModelsUi } from './models';
@@ -17,18 +19,34 @@ import { Host } from './vscodeApi';
 import { WaitNotice } from './waitNotice';
 
 const host = new Host();
+/** A question posted and not yet seen in the conversation: given back if the host went away. */
+let unconfirmedQuestion: string | undefined;
+const liveness = new HostLiveness({
+  ping: () => host.post({ type: 'ping' }),
+  lost: () => hostLost(),
+  back: () => hostBack(),
+});
+/** Everything the user does goes through here: the host should answer, so ask whether it is there. */
+function post(message: WebviewToHostMessage): void {
+  if (message.type === 'send' || message.type === 'resend') {
+    unconfirmedQuestion = message.text;
+  }
+  host.post(message);
+  liveness.check();
+}
 const root = document.getElementById('chat-root') ?? document.body.appendChild(document.createElement('div'));
 root.id = 'chat-root';
 
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
-const models = new ModelsUi((id) => messages.elementFor(id), (effort) => host.post({ type: 'setReasoningEffort', effort }));
+const models = new ModelsUi((id) => messages.elementFor(id), (effort) => post({ type: 'setReasoningEffort', effort }));
 const waits = new WaitNotice((id) => messages.elementFor(id));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
-    stop: () => host.post({ type: 'stop' }),
+    stop: () => post({ type: 'stop' }),
     draftChanged: (draft) => host.saveState({ draft }),
+    refused: () => liveness.check(),
   },
   host.uiState.draft,
 );
@@ -45,17 +63,24 @@ if (root.dataset.surface !== 'sidebar') {
   newChat.className = 'icon-button new-chat';
   newChat.setAttribute('aria-label', 'New chat');
   newChat.title = 'New chat';
-  newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+  newChat.addEventListener('click', () => post({ type: 'newChat' }));
   topBar.append(newChat);
 }
-root.append(topBar, messages.element, composer.element);
+// Shown while the extension host behind this view is gone (see hostLiveness.ts).
+const hostStatus = element('div', {
+  className: 'host-status',
+  attributes: { id: 'host-status', role: 'status' },
+  text: 'The extension host stopped. The chat reconnects when it is back; the conversation is saved.',
+});
+hostStatus.hidden = true;
+root.append(topBar, hostStatus, messages.element, composer.element);
 // Conversations feature: history, title, context chips, code and turn actions.
 const conversations = new ConversationsUi({
   root,
   topBar,
   composer,
   scroller: messages.element.querySelector<HTMLElement>('#messages') ?? messages.element,
-  post: (message) => host.post(message),
+  post,
 });
 composer.attached();
 
@@ -68,16 +93,16 @@ root.addEventListener('click', (event) => {
     if (action === 'retry') {
       const messageId = actionButton.closest<HTMLElement>('.message')?.dataset.id;
       if (messageId) {
-        host.post({ type: 'retry', messageId });
+        post({ type: 'retry', messageId });
       }
     } else if (action && Object.hasOwn(actionLabels, action)) {
-      host.post({ type: 'fix', action: action as FixAction });
+      post({ type: 'fix', action: action as FixAction });
     }
     return;
   }
   // Deployment discovery: the header's deployment picker.
   if (target?.closest('#deployment-picker')) {
-    host.post({ type: 'pickDeployment' });
+    post({ type: 'pickDeployment' });
     return;
   }
   const copyButton = target?.closest<HTMLButtonElement>('button.copy-code');
@@ -104,7 +129,7 @@ function onLinkActivated(event: MouseEvent): void {
   }
   const url = link.getAttribute('href') ?? '';
   if (/^https?:\/\//i.test(url) && url.length <= protocolLimits.maxUrlLength) {
-    host.post({ type: 'openLink', url });
+    post({ type: 'openLink', url });
   }
 }
 document.addEventListener('click', onLinkActivated);
@@ -113,13 +138,17 @@ document.addEventListener('auxclick', onLinkActivated);
 function handle(message: HostToWebviewMessage): void {
   switch (message.type) {
     case 'snapshot':
+      unconfirmedQuestion = undefined;
       header.update(message.connection);
-      composer.setBusy(message.busy);
+      setBusy(message.busy);
       conversations.turns.remember(message.messages);
       messages.reset(message.messages, host.uiState.scroll);
       models.restore(message.messages, true);
       return;
     case 'messageAdded':
+      if (message.message.role === 'user') {
+        unconfirmedQuestion = undefined;
+      }
       conversations.turns.remember([message.message]);
       messages.add(message.message);
       models.restore([message.message], false);
@@ -142,9 +171,10 @@ function handle(message: HostToWebviewMessage): void {
       header.update(message.connection);
       return;
     case 'busy':
-      composer.setBusy(message.busy);
+      setBusy(message.busy);
       return;
     case 'restoreDraft':
+      unconfirmedQuestion = undefined;
       composer.restoreDraft(message.text);
       return;
     case 'conversation':
@@ -161,9 +191,43 @@ function handle(message: HostToWebviewMessage): void {
     case 'modelState':
       models.handle(message);
       return;
+    case 'pong':
+      // Heard, like every message: see the listener below.
+      return;
     default:
       assertNever(message);
   }
+}
+
+function setBusy(busy: boolean): void {
+  composer.setBusy(busy);
+  liveness.setBusy(busy);
+}
+
+const interrupted: ProblemView = {
+  title: 'This answer was interrupted: the extension host stopped.',
+  detail: 'What arrived is kept.',
+  actions: [],
+};
+
+/** Nothing answers any more: end what was in flight here, and keep what the user wrote. */
+function hostLost(): void {
+  hostStatus.hidden = false;
+  messages.interruptStreaming(interrupted);
+  setBusy(false);
+  composer.setUnavailable('Not sent: the extension host stopped. Send again once the chat is back.');
+  if (unconfirmedQuestion !== undefined) {
+    composer.restoreDraft(unconfirmedQuestion);
+    unconfirmedQuestion = undefined;
+  }
+}
+
+/** The host answered after all (it only hung): ask it for the conversation as it is now. */
+function hostBack(): void {
+  hostStatus.hidden = true;
+  composer.setUnavailable(undefined);
+  host.post({ type: 'ready' });
+liveness.check();
 }
 
 function assertNever(value: never): never {
@@ -185,6 +249,7 @@ window.addEventListener('pagehide', saveBeforeHiding);
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
   if (message) {
+    liveness.heard();
     handle(message);
   }
 });

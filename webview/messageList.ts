@@ -142,6 +142,13 @@ export class MessageList {
     this.scheduler.request();
   }
 
+  /** Ends every answer still streaming with `problem`: nothing more will come for them. */
+  interruptStreaming(problem: ProblemView): void {
+    for (const entry of [...this.streaming]) {
+      this.finish(entry.id, 'stopped', problem);
+    }
+  }
+
   /** A message's element, for features that add to it (models.ts). */
   elementFor(messageId: string): HTMLElement | undefined {
     return this.entries.get(messageId)?.element;

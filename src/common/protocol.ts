@@ -148,11 +148,22 @@ export type HostToWebviewMessage =
   | { readonly type: 'showHistory' }
   /** The answer waits before its request is tried again; its next text or its end clears this. */
   | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: WaitReason }
+  /** The answer to `ping`: the extension host behind this webview is alive. */
+  | { readonly type: 'pong' }
   | ModelsHostMessage;
 
 export type WebviewToHostMessage =
-  /** The webview's script has loaded and listens; the host sends nothing before this. */
+  /**
+   * The webview's script has loaded and listens; the host sends nothing before this. Sent again
+   * when the host answers after a silence: the host then sends a fresh snapshot.
+   */
   | { readonly type: 'ready' }
+  /**
+   * Is the extension host still there? Sent while an answer is in flight and after the user acts;
+   * the host answers `pong`. An extension host that ended (a crash, Restart Extension Host) leaves
+   * its webviews behind with nobody listening, and this is how they notice.
+   */
+  | { readonly type: 'ping' }
   | { readonly type: 'send'; readonly text: string }
   | { readonly type: 'stop' }
   /** Re-send the question that produced this answer (or this question, if it got no answer). */

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { configureChatWebview, viewSurface } from './chatWebview';
+import { answerPings, configureChatWebview, viewSurface } from './chatWebview';
 import type { ChatWebviewBinding, WebviewSurface } from './chatWebviewBinding';
 
 export const chatViewId = 'azureOpenAIChat.chatView';
@@ -12,8 +12,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   ) {}
 
   async resolveWebviewView(view: vscode.WebviewView): Promise<void> {
+    const pings = answerPings(view.webview);
     const binding = await this.bind(viewSurface(view));
     configureChatWebview(view.webview, this.extensionUri, 'sidebar');
-    view.onDidDispose(() => binding.dispose());
+    view.onDidDispose(() => {
+      pings.dispose();
+      binding.dispose();
+    });
   }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebviewMessage } from '../common/protocol';
 import type { WebviewSurface } from './chatWebviewBinding';
+import { parseWebviewMessage } from './messageValidation';
 import { buildChatHtml } from './webviewHtml';
 
 /**
@@ -19,12 +20,38 @@ export function configureChatWebview(webview: vscode.Webview, extensionUri: vsco
   });
 }
 
+function isPing(message: unknown): boolean {
+  return parseWebviewMessage(message)?.type === 'ping';
+}
+
+/**
+ * Answers the webview's `ping` with `pong`, whatever the binding is doing: the webview asks while
+ * an answer is in flight and after the user acts, to notice an extension host that went away.
+ */
+export function answerPings(webview: vscode.Webview): vscode.Disposable {
+  const pong: HostToWebviewMessage = { type: 'pong' };
+  return webview.onDidReceiveMessage((message: unknown) => {
+    if (isPing(message)) {
+      void webview.postMessage(pong);
+    }
+  });
+}
+
+/** The webview's messages for the binding: everything but the pings `answerPings` answers. */
+function withoutPings(webview: vscode.Webview): WebviewSurface['onDidReceiveMessage'] {
+  return (listener) => webview.onDidReceiveMessage((message: unknown) => {
+    if (!isPing(message)) {
+      listener(message);
+    }
+  });
+}
+
 /** Adapts a WebviewPanel to the binding's surface interface. */
 export function panelSurface(panel: vscode.WebviewPanel): WebviewSurface {
   return {
     kind: 'panel',
     postMessage: (message: HostToWebviewMessage) => panel.webview.postMessage(message),
-    onDidReceiveMessage: (listener) => panel.webview.onDidReceiveMessage(listener),
+    onDidReceiveMessage: withoutPings(panel.webview),
     get visible() {
       return panel.visible;
     },
@@ -37,7 +64,7 @@ export function viewSurface(view: vscode.WebviewView): WebviewSurface {
   return {
     kind: 'sidebar',
     postMessage: (message: HostToWebviewMessage) => view.webview.postMessage(message),
-    onDidReceiveMessage: (listener) => view.webview.onDidReceiveMessage(listener),
+    onDidReceiveMessage: withoutPings(view.webview),
     get visible() {
       return view.visible;
     },

@@ -202,6 +202,9 @@ export class ChatWebviewBinding extends Disposable {
       case 'setReasoningEffort':
         void this.deps.models?.setEffort(session.deployment, message.effort === 'default' ? undefined : message.effort).then(() => this.sendModelState());
         break;
+      case 'ping':
+        // Answered with `pong` by chatWebview.ts before a message reaches the binding.
+        break;
       default:
         // A message type added to the protocol without a case here does not compile.
         return assertNever(message);

@@ -72,6 +72,8 @@ const withCode = <K extends WebviewToHostMessage['type']>(raw: Record<string, un
  */
 const parsers: Parsers = {
   ready: bare,
+  // Liveness: answered with `pong` before the binding sees it (chatWebview.ts).
+  ping: bare,
   stop: bare,
   newChat: bare,
   pickDeployment: bare,

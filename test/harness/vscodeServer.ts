@@ -113,6 +113,11 @@ export class VSCodeServer {
     return server;
   }
 
+  /** The server's process id, which is also its process group's (extension hosts included). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get origin(): string {
     return `http://${this.host}:${this.port}`;
   }

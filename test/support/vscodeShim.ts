@@ -99,6 +99,8 @@ export function createVscodeShim(called: Set<string>) {
       showInputBox: note('window.showInputBox', async () => undefined),
       activeTextEditor: undefined,
       onDidChangeActiveTextEditor: note('window.onDidChangeActiveTextEditor', never),
+      // The chat panel looks for a panel an earlier extension host left behind: none here.
+      tabGroups: { all: [], onDidChangeTabs: note('window.tabGroups.onDidChangeTabs', never) },
     },
     lm: {
       registerLanguageModelChatProvider: note('lm.registerLanguageModelChatProvider', disposable),

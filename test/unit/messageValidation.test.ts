@@ -6,6 +6,7 @@ describe('messages from the webview', () => {
   test('well-formed messages of every type are accepted as they are', () => {
     const valid = [
       { type: 'ready' },
+      { type: 'ping' },
       { type: 'send', text: 'hello' },
       { type: 'stop' },
       { type: 'retry', messageId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
