@@ -5,7 +5,7 @@
 #   unit         node:test over out/test/unit and out/test/webview (the webview in Chromium)
 #   harness      the offline VS Code (test/harness/install.sh; a no-op once installed)
 #   integration  the mocha suite inside a real VS Code (test/harness/runIntegration.ts)
-#   package      npm run package (dist/azure-openai-chat.vsix)
+#   package      npm run package (dist/azure-openai-chat.vsix); fails when vsce warns
 #   e2e          the VSIX in the real workbench in Chromium (test/e2e/*.e2e.ts, one VS Code each)
 # `bash test/run-all.sh unit integration` runs only the layers named (the build always runs).
 # A failed layer does not stop the others, except those that need what it makes.
@@ -89,9 +89,12 @@ e2e_journeys() {
 }
 
 package_vsix() {
-  # </dev/null: vsce must never wait for an answer to a prompt.
-  npm run --silent package </dev/null && ls -l dist/azure-openai-chat.vsix
-}
+  # </dev/null: vsce must never wait for an answer to a prompt. A warning fails the layer
+  # (issue 22: `vsce package` gives no warnings), although vsce itself goes on.
+  local out status
+  out="$(mktemp)"
+  npm run --silent package </dev/null 2>&1 | tee "$out"
+  status=${PIPESTATUS[0]}
 
 # A fresh machine: Debian packages first (Chromium, the toolchain for VS Code's native modules).
 bash scripts/install-system-packages.sh || exit 1
