@@ -32,10 +32,10 @@ const workbenchCommands = new Set(['workbench.action.openSettings', 'workbench.a
 const [walkthrough] = manifest.contributes.walkthroughs;
 
 describe('package.json: the getting-started walkthrough', () => {
-  test('walks through sign in, pick, ask, ask about a selection, other tools', () => {
+  test('walks through pick, sign in, ask, ask about a selection, other tools', () => {
     assert.equal(manifest.contributes.walkthroughs.length, 1);
     assert.equal(walkthrough?.id, 'gettingStarted');
-    assert.deepEqual(walkthrough.steps.map((step) => step.id), ['signIn', 'pickDeployment', 'ask', 'askAboutSelection', 'otherTools']);
+    assert.deepEqual(walkthrough.steps.map((step) => step.id), ['pickDeployment', 'signIn', 'ask', 'askAboutSelection', 'otherTools']);
   });
 
   test('every step completes on an event the extension or VS Code really fires', () => {
@@ -64,10 +64,12 @@ describe('package.json: the getting-started walkthrough', () => {
     }
   });
 
-  test('the settings steps name settings the code reads', () => {
+  test('"Pick a deployment" ticks on the deployment setting the code reads', () => {
+    // onContext:config.…, not onSettingChanged:, which VS Code did not fire for our own setting
+    // (docs/development.md, "Manifest strings and the walkthrough").
     const deployment = `${settingsSection}.${SettingKey.deployment}`;
     const pick = walkthrough?.steps.find((step) => step.id === 'pickDeployment');
-    assert.ok(pick?.completionEvents?.includes(`onSettingChanged:${deployment}`));
+    assert.ok(pick?.completionEvents?.includes(`onContext:config.${deployment}`));
   });
 
   test('buttons and links run contributed commands or VS Code commands that exist', () => {
