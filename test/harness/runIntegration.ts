@@ -2,6 +2,8 @@
 // VS Code 1.139's server on Node 24 with the extension loaded from the repository
 // (extensionDevelopmentPath), its web workbench in Debian's Chromium, the stand-ins in this
 // process. Prints `integration: N passed, N failed`; exits non-zero when anything failed.
+// With VSCODE_SERVER=min the same suite runs in VS Code 1.138, the engines.vscode minimum, and
+// the line starts with `integration-min:` (test/run-all.sh's integration-min layer).
 //
 //   node out/test/harness/runIntegration.js [--suite default|restricted] [--grep TEXT]
 //        [--timeout SECONDS] [--extension-development-path DIR]
@@ -11,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium, newPage } from './browser';
 import { packageFixture } from './fixtureVsix';
 import { packageMsAuthStandIn } from './msAuthStandIn';
-import { logsRoot, repoRoot } from './paths';
+import { integrationLayer, logsRoot, repoRoot } from './paths';
 import { startStandIns, type StandIns } from './standIns';
 import { REPORT_LINE_PREFIX, type SuiteResult } from './suiteResult';
 import { VSCodeServer } from './vscodeServer';
@@ -71,9 +73,9 @@ async function main(): Promise<number> {
   const passed = outcomes.reduce((n, o) => n + o.passed, 0);
   const failed = outcomes.reduce((n, o) => n + o.failed + (o.problem ? 1 : 0), 0);
   for (const outcome of outcomes.filter((o) => o.problem || o.failed)) {
-    console.log(`integration (${outcome.suite}): ${outcome.problem ?? `${outcome.failed} failed`}; VS Code logs: ${outcome.logDir}`);
+    console.log(`${integrationLayer} (${outcome.suite}): ${outcome.problem ?? `${outcome.failed} failed`}; VS Code logs: ${outcome.logDir}`);
   }
-  console.log(`integration: ${passed} passed, ${failed} failed (${seconds(Date.now() - started)})`);
+  console.log(`${integrationLayer}: ${passed} passed, ${failed} failed (${seconds(Date.now() - started)})`);
   return failed === 0 ? 0 : 1;
 }
 
@@ -85,7 +87,7 @@ async function runSuite(
   vsixes: readonly string[],
   indexJs: string,
 ): Promise<Outcome> {
-  const label = `integration-${suite.name}`;
+  const label = `${integrationLayer}-${suite.name}`;
   const resultFile = path.join(logsRoot, label, 'results.json');
   const serverStart = Date.now();
   const server = await VSCodeServer.start({
@@ -129,7 +131,7 @@ async function runSuite(
     const code = await Promise.race([exited, delay(options.timeoutMs).then(() => 'timeout' as const)]);
     const suiteMs = Date.now() - suiteStart;
     console.log(
-      `integration (${suite.name}): VS Code server ready in ${seconds(serverMs)}, workbench and suite took ${seconds(suiteMs)}`,
+      `${integrationLayer} (${suite.name}): VS Code server ready in ${seconds(serverMs)}, workbench and suite took ${seconds(suiteMs)}`,
     );
     if (code === 'timeout') {
       const running = readResult(resultFile)?.running;
@@ -221,8 +223,8 @@ function hasRestrictedTests(): boolean {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`integration: ${error instanceof Error ? error.message : String(error)}`);
-    console.log('integration: 0 passed, 1 failed');
+    console.error(`${integrationLayer}: ${error instanceof Error ? error.message : String(error)}`);
+    console.log(`${integrationLayer}: 0 passed, 1 failed`);
     process.exit(1);
   },
 );

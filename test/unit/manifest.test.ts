@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { credentialRoutingSettings, restrictedInUntrustedWorkspaces, settingsSection, SettingKey } from '../../src/config/settingKeys';
+import { localized, readJson } from './manifestFiles';
 
 interface Manifest {
   main: string;
@@ -16,8 +15,7 @@ interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: string | boolean; restrictedConfigurations: string[] } };
 }
 
-const root = join(__dirname, '..', '..', '..');
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const manifest = readJson<Manifest>('package.json');
 
 describe('package.json contributions', () => {
   test('every setting key in code is contributed, and nothing else is', () => {
@@ -42,8 +40,8 @@ describe('package.json contributions', () => {
 
   test('"Chat with Azure OpenAI" is a palette command in the Azure OpenAI category', () => {
     const open = manifest.contributes.commands.find((command) => command.command === 'azureOpenAIChat.openChat');
-    assert.equal(open?.title, 'Chat with Azure OpenAI');
-    assert.equal(open?.category, 'Azure OpenAI');
+    assert.equal(localized(open?.title), 'Chat with Azure OpenAI');
+    assert.equal(localized(open?.category), 'Azure OpenAI');
   });
 
   test('the sidebar contributes a webview view', () => {
