@@ -5,14 +5,17 @@
  */
 import type { FixAction, HostToWebviewMessage } from '../src/common/protocol';
 import { protocolLimits } from '../src/common/protocol';
+import { AccessibilityHelp } from './accessibilityHelp';
 import { copyCode } from './codeCopy';
 import { Composer } from './composer';
 import { ConversationsUi } from './conversationsUi';
 import { Header } from './header';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
+import { enableKeyboardNavigation } from './keyboardNavigation';
 import { ModelsUi } from './models';
 import { actionLabels } from './problems';
+import { t } from './strings';
 import { Host } from './vscodeApi';
 import { WaitNotice } from './waitNotice';
 
@@ -43,9 +46,13 @@ if (root.dataset.surface !== 'sidebar') {
   newChat.id = 'new-chat';
   newChat.type = 'button';
   newChat.className = 'icon-button new-chat';
-  newChat.setAttribute('aria-label', 'New chat');
-  newChat.title = 'New chat';
-  newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
+  newChat.setAttribute('aria-label', t('newChat'));
+  newChat.title = t('newChat');
+  newChat.addEventListener('click', () => {
+    host.post({ type: 'newChat' });
+    // The new conversation starts with a question: the keyboard goes where it is typed.
+    composer.focus();
+  });
   topBar.append(newChat);
 }
 root.append(topBar, messages.element, composer.element);
@@ -58,6 +65,8 @@ const conversations = new ConversationsUi({
   post: (message) => host.post(message),
 });
 composer.attached();
+enableKeyboardNavigation(messages.element.querySelector<HTMLElement>('#messages') ?? messages.element, composer.input);
+new AccessibilityHelp(root);
 
 /** Buttons inside problems and the header name a fix; retry also names its message. */
 root.addEventListener('click', (event) => {
