@@ -7,7 +7,7 @@
 import type { ConversationSummaryView, WebviewToHostMessage } from '../src/common/protocol';
 import { element } from './dom';
 import { whenIdle } from './idle';
-import { t } from './strings';
+import { pageLocale, t } from './strings';
 
 interface Item {
   readonly row: HTMLLIElement;
@@ -35,8 +35,8 @@ export class HistoryView {
   private pendingRows: readonly ConversationSummaryView[] | undefined;
   private undoTimer: ReturnType<typeof setTimeout> | undefined;
   private returnFocus: HTMLElement | undefined;
-  private readonly dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-  private readonly times = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+  private readonly dates = new Intl.DateTimeFormat(pageLocale(), { dateStyle: 'medium' });
+  private readonly times = new Intl.DateTimeFormat(pageLocale(), { timeStyle: 'short' });
 
   constructor(
     private readonly post: (message: WebviewToHostMessage) => void,

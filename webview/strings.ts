@@ -6,6 +6,7 @@ import { formatString, mergeWebviewStrings, type WebviewStringKey, webviewString
 
 /** The page's document; absent when markdown.ts is loaded in plain node (unit tests, the bench). */
 interface PageDocument {
+  readonly documentElement: { readonly lang: string };
   getElementById(id: string): { getAttribute(name: string): string | null } | null;
 }
 
@@ -27,4 +28,9 @@ const table = readTable();
 /** The string for `key`, with `{0}`, `{1}`... filled from `args`. */
 export function t(key: WebviewStringKey, ...args: readonly (string | number)[]): string {
   return args.length > 0 ? formatString(table[key], ...args) : table[key];
+}
+
+/** The language the host gave the page (`<html lang>`), for dates; undefined: the browser's. */
+export function pageLocale(): string | undefined {
+  return (globalThis as { document?: PageDocument }).document?.documentElement.lang || undefined;
 }
