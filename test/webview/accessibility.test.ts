@@ -215,3 +215,31 @@ describe('keyboard only', () => {
     });
   });
 });
+
+describe('themes and motion', () => {
+  test('reduced motion (the OS or VS Code) stops the streaming pulse; high contrast draws edges', async () => {
+    await withPage({}, async (chat) => {
+      await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', '', 'streaming')], { busy: true }));
+      const pulse = () =>
+        chat.page.evaluate(() => {
+          const page = globalThis as unknown as { document: { querySelector(s: string): unknown }; getComputedStyle(el: unknown, pseudo?: string): { animationName: string } };
+          return page.getComputedStyle(page.document.querySelector('.message.assistant .message-body'), '::after').animationName;
+        });
+      assert.equal(await pulse(), 'pulse');
+      await chat.page.emulateMedia({ reducedMotion: 'reduce' });
+      assert.equal(await pulse(), 'none');
+      await chat.page.emulateMedia({ reducedMotion: 'no-preference' });
+      await chat.page.evaluate(() => (globalThis as unknown as { document: { body: { classList: { add(c: string): void } } } }).document.body.classList.add('vscode-reduce-motion'));
+      assert.equal(await pulse(), 'none');
+
+      await chat.page.evaluate(() => {
+        const page = globalThis as unknown as { document: { body: { classList: { replace(a: string, b: string): void } }; documentElement: { style: { setProperty(n: string, v: string): void } } } };
+        page.document.body.classList.replace('vscode-dark', 'vscode-high-contrast');
+        page.document.documentElement.style.setProperty('--vscode-contrastBorder', '#6fc3df');
+      });
+      const border = await chat.page.locator('.message.user').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string; borderTopStyle: string } }).getComputedStyle(el));
+      assert.equal(border.borderTopStyle, 'solid');
+      assert.equal(border.borderTopColor, 'rgb(111, 195, 223)');
+    });
+  });
+});
