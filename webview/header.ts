@@ -25,7 +25,7 @@ export class Header {
     this.tenant = element('span', { className: 'connection-tenant', attributes: { id: 'connection-tenant' } });
     this.details = element('div', { className: 'connection-details' });
     this.element = element(
-      'header',
+      'div',
       { className: 'connection', attributes: { id: 'connection', 'data-state': 'checking' } },
       element(
         'div',

@@ -22,6 +22,9 @@ import { WaitNotice } from './waitNotice';
 const host = new Host();
 const root = document.getElementById('chat-root') ?? document.body.appendChild(document.createElement('div'));
 root.id = 'chat-root';
+// The whole view is the document's main content: every part of it is inside a landmark (the
+// connection bar is a plain part of it, not a banner, which may not sit inside main).
+root.setAttribute('role', 'main');
 
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
