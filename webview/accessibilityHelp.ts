@@ -16,7 +16,10 @@ export class AccessibilityHelp {
   constructor(private readonly root: HTMLElement) {
     document.addEventListener('keydown', (event) => {
       if (event.key === 'F1' && event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+        // VS Code's webview script forwards every keydown that reaches the window to the
+        // workbench, which would open its own help (for the last editor) over this one.
         event.preventDefault();
+        event.stopPropagation();
         this.open();
       }
     });

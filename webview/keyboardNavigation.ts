@@ -14,14 +14,14 @@ export function enableKeyboardNavigation(scroller: HTMLElement, input: HTMLTextA
     }
     const last = messages().at(-1);
     if (last) {
-      event.preventDefault();
+      handled(event);
       last.focus();
     }
   });
 
   scroller.addEventListener('keydown', (event) => {
     if (isCtrlOnly(event) && event.key === 'ArrowDown') {
-      event.preventDefault();
+      handled(event);
       input.focus();
       return;
     }
@@ -48,7 +48,7 @@ export function enableKeyboardNavigation(scroller: HTMLElement, input: HTMLTextA
     if (blocks.length === 0) {
       return;
     }
-    event.preventDefault();
+    handled(event);
     const from = document.activeElement;
     const inList = from !== null && scroller.contains(from);
     const forward = event.key === 'PageDown';
@@ -67,6 +67,15 @@ export function enableKeyboardNavigation(scroller: HTMLElement, input: HTMLTextA
     }
     next?.focus();
   });
+}
+
+/**
+ * A key the chat used: the browser does nothing more with it, and the workbench does not get it
+ * (VS Code's webview script forwards keydowns that reach the window to the workbench's keybindings).
+ */
+function handled(event: KeyboardEvent): void {
+  event.preventDefault();
+  event.stopPropagation();
 }
 
 /** Ctrl (Cmd on macOS) and no other modifier. */

@@ -271,6 +271,26 @@ const STEPS: readonly JourneyStep<World>[] = [
     },
   },
   {
+    name: 'Alt+F1 in the chat opens its accessibility help, and Escape gives the keyboard back',
+    async run(world) {
+      const { page } = world;
+      const chat = required(world.chat);
+      await page.keyboard.press('Alt+F1');
+      const help = chat.locator('#accessibility-help');
+      await help.waitFor({ timeout: world.timeoutMs });
+      await waitForFocus(world, chat, /^#accessibility-help$/, 'in the help');
+      const text = await help.innerText();
+      assert(/Ctrl\+Alt\+PageDown/.test(text) && /Ctrl\+Up/.test(text), `the help says: ${text}`);
+      await screenshot(world, '08-help');
+      await page.keyboard.press('Escape');
+      await help.waitFor({ state: 'hidden', timeout: world.timeoutMs });
+      await waitForFocus(world, chat, /^#question$/, 'after closing the help');
+      // The workbench got the key too (webviews forward every keydown): it must not have opened
+      // a help of its own over the chat.
+      assert((await page.locator('.accessible-view').filter({ visible: true }).count()) === 0, 'the workbench opened its own accessibility help');
+    },
+  },
+  {
     name: 'not one mouse event reached the workbench or the chat',
     async run(world) {
       const events = await mouseEvents(world.page);

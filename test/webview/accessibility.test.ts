@@ -201,7 +201,14 @@ describe('keyboard only', () => {
     await withPage({}, async (chat) => {
       await chat.sendHost(snapshot([user('u1', 'q'), answer('a1', 'a')]));
       await chat.page.locator('textarea#question').focus();
+      // What VS Code's webview script would forward to the workbench: keydowns reaching the window.
+      await chat.page.evaluate(() => {
+        const page = globalThis as unknown as { __forwarded: string[]; addEventListener(type: string, cb: (e: { key: string }) => void): void };
+        page.__forwarded = [];
+        page.addEventListener('keydown', (event) => page.__forwarded.push(event.key));
+      });
       await chat.page.keyboard.press('Alt+F1');
+      assert.deepEqual(await chat.page.evaluate(() => (globalThis as unknown as { __forwarded: string[] }).__forwarded.filter((key) => key === 'F1')), [], 'the workbench would open its own help too');
       const help = chat.page.locator('#accessibility-help');
       await help.waitFor();
       assert.equal(await help.getAttribute('role'), 'dialog');
@@ -243,6 +250,36 @@ describe('themes and motion', () => {
       const border = await chat.page.locator('.message.user').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string; borderTopStyle: string } }).getComputedStyle(el));
       assert.equal(border.borderTopStyle, 'solid');
       assert.equal(border.borderTopColor, 'rgb(111, 195, 223)');
+    });
+  });
+});
+
+describe('zoom', () => {
+  test('at 200% zoom of a narrow side bar (240 CSS pixels) nothing needs scrolling sideways and every control stays in view', async () => {
+    await withPage({ width: 240, height: 480, surface: 'panel' }, async (chat) => {
+      await busyScreen(chat);
+      await chat.page.keyboard.press('Escape');
+      const overflow = await chat.page.evaluate(() => {
+        interface Box {
+          readonly id: string;
+          readonly className: string;
+          getBoundingClientRect(): { left: number; right: number; width: number };
+        }
+        const page = globalThis as unknown as {
+          innerWidth: number;
+          document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(s: string): ArrayLike<Box> };
+        };
+        const controls = Array.from(page.document.querySelectorAll('.top-bar button, .top-bar select, .composer button, #question'));
+        const outside = controls
+          .filter((el) => {
+            const box = el.getBoundingClientRect();
+            return box.width > 0 && (box.left < 0 || box.right > page.innerWidth + 0.5);
+          })
+          .map((el) => el.id || el.className);
+        return { scroll: page.document.documentElement.scrollWidth - page.document.documentElement.clientWidth, outside };
+      });
+      assert.equal(overflow.scroll, 0, 'the page scrolls sideways');
+      assert.deepEqual(overflow.outside, [], 'controls outside the view');
     });
   });
 });
