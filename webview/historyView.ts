@@ -101,7 +101,13 @@ export class HistoryView {
       return;
     }
     this.element.hidden = true;
-    this.returnFocus?.focus();
+    // Back where the keyboard was; opened from the title bar or a command, that was nowhere in
+    // the view, and the question box is where the user continues.
+    if (this.returnFocus?.isConnected && this.returnFocus !== document.body) {
+      this.returnFocus.focus();
+    } else {
+      this.focusAfterOpen();
+    }
     this.returnFocus = undefined;
   }
 

@@ -162,6 +162,14 @@ describe('focus after each action', () => {
       assert.equal(await focused(chat), '#history-search');
       await chat.page.keyboard.press('Escape');
       assert.equal(await focused(chat), '#show-history');
+
+      // Opened by the title bar's button or a command, with the keyboard nowhere in the view:
+      // closing it leaves the keyboard in the question box, not on <body>.
+      await chat.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { blur(): void } } }).document.activeElement.blur());
+      await chat.sendHost({ type: 'showHistory' });
+      assert.equal(await focused(chat), '#history-search');
+      await chat.page.keyboard.press('Escape');
+      assert.equal(await focused(chat), '#question');
     });
   });
 });
