@@ -4,23 +4,24 @@
  */
 import type { AttachmentView } from '../src/common/protocol';
 import { element } from './dom';
+import { t } from './strings';
 
 export function renderChips(items: readonly AttachmentView[], onRemove?: (id: string) => void): HTMLElement {
-  const list = element('ul', { className: 'attachment-chips', attributes: { 'aria-label': 'Attached context' } });
+  const list = element('ul', { className: 'attachment-chips', attributes: { 'aria-label': t('attachedContext') } });
   for (const item of items) {
-    const tokens = `${item.tokens.toLocaleString('en-US')} tokens`;
-    const label = `${item.kind === 'selection' ? 'Selection' : 'File'} ${item.name}, about ${tokens}${item.truncated ? ', cut' : ''}`;
+    const tokens = item.tokens.toLocaleString('en-US');
+    const label = t(item.kind === 'selection' ? (item.truncated ? 'chipSelectionCut' : 'chipSelection') : item.truncated ? 'chipFileCut' : 'chipFile', item.name, tokens);
     const chip = element(
       'li',
       { className: `attachment-chip ${item.kind}${item.truncated ? ' truncated' : ''}`, attributes: { title: item.note ? `${item.name}\n${item.note}` : item.name, 'aria-label': label, 'data-attachment-id': item.id } },
       element('span', { className: 'chip-name', text: item.name, attributes: { 'aria-hidden': 'true' } }),
-      element('span', { className: 'chip-tokens', text: `~${tokens}`, attributes: { 'aria-hidden': 'true' } }),
+      element('span', { className: 'chip-tokens', text: t('chipTokens', tokens), attributes: { 'aria-hidden': 'true' } }),
     );
     if (item.note) {
       chip.append(element('span', { className: 'chip-note', text: item.note }));
     }
     if (onRemove) {
-      const remove = element('button', { className: 'chip-remove', text: '×', attributes: { type: 'button', 'aria-label': `Remove ${item.name}`, title: 'Remove' } });
+      const remove = element('button', { className: 'chip-remove', text: '×', attributes: { type: 'button', 'aria-label': t('removeNamed', item.name), title: t('remove') } });
       remove.addEventListener('click', () => onRemove(item.id));
       chip.append(remove);
     }

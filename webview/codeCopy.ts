@@ -2,6 +2,7 @@
  * The Copy button of code blocks. Buttons are part of the rendered markdown (markdown.ts), so one
  * delegated handler serves blocks rendered once and blocks re-rendered in the streaming tail.
  */
+import { t } from './strings';
 
 const copiedForMs = 1500;
 
@@ -19,10 +20,10 @@ export async function copyCode(button: HTMLButtonElement): Promise<void> {
     return;
   }
   button.classList.add('copied');
-  button.setAttribute('aria-label', 'Copied');
+  button.setAttribute('aria-label', t('copied'));
   setTimeout(() => {
     button.classList.remove('copied');
-    button.setAttribute('aria-label', 'Copy code');
+    button.setAttribute('aria-label', t('copyCodeLabel'));
   }, copiedForMs);
 }
 

@@ -5,6 +5,7 @@
  */
 import { protocolLimits } from '../src/common/protocol';
 import { element } from './dom';
+import { t } from './strings';
 
 export interface ComposerActions {
   send(text: string): void;
@@ -36,19 +37,19 @@ export class Composer {
       attributes: {
         id: 'question',
         rows: '1',
-        placeholder: 'Ask Azure OpenAI…',
-        title: 'Enter sends, Shift+Enter adds a line, Escape stops an answer',
-        'aria-label': 'Question',
+        placeholder: t('questionPlaceholder'),
+        title: t('questionTitle'),
+        'aria-label': t('questionLabel'),
         spellcheck: 'true',
       },
     });
     this.sendButton = element('button', {
       className: 'icon-button send',
-      attributes: { id: 'send', type: 'button', 'aria-label': 'Send', title: 'Send (Enter)' },
+      attributes: { id: 'send', type: 'button', 'aria-label': t('send'), title: t('sendTitle') },
     });
     this.stopButton = element('button', {
       className: 'icon-button stop',
-      attributes: { id: 'stop', type: 'button', 'aria-label': 'Stop', title: 'Stop (Escape)' },
+      attributes: { id: 'stop', type: 'button', 'aria-label': t('stop'), title: t('stopTitle') },
     });
     this.stopButton.hidden = true;
     this.warning = element('div', { className: 'composer-warning', attributes: { role: 'status' } });
@@ -74,7 +75,12 @@ export class Composer {
       this.warning.hidden = true;
       this.actions.draftChanged(this.input.value);
     });
-    this.sendButton.addEventListener('click', () => this.submit());
+    // The question box keeps the keyboard after Send: the next question is typed there, and the
+    // Send button is disabled (so would drop focus to <body>) while the answer streams.
+    this.sendButton.addEventListener('click', () => {
+      this.submit();
+      this.input.focus();
+    });
     this.stopButton.addEventListener('click', () => this.actions.stop());
   }
 
@@ -88,6 +94,11 @@ export class Composer {
   }
 
   setBusy(busy: boolean): void {
+    // A button about to be disabled or hidden would drop focus to <body>: it goes to the question.
+    const active = document.activeElement;
+    if ((busy && active === this.sendButton) || (!busy && active === this.stopButton)) {
+      this.input.focus();
+    }
     this.busy = busy;
     this.sendButton.disabled = busy;
     this.stopButton.hidden = !busy;
@@ -147,7 +158,7 @@ export class Composer {
       return;
     }
     if (text.length > protocolLimits.maxQuestionLength) {
-      this.warning.textContent = `This question is ${text.length.toLocaleString()} characters long; the limit is ${protocolLimits.maxQuestionLength.toLocaleString()}.`;
+      this.warning.textContent = t('questionTooLong', text.length.toLocaleString(), protocolLimits.maxQuestionLength.toLocaleString());
       this.warning.hidden = false;
       return;
     }

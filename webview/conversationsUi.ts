@@ -10,6 +10,7 @@ import type { Composer } from './composer';
 import { element } from './dom';
 import { HistoryView } from './historyView';
 import { TurnActions } from './turnActions';
+import { t } from './strings';
 
 type ConversationHostMessage = Extract<HostToWebviewMessage, { type: 'conversation' | 'history' | 'conversationDeleted' | 'attachments' | 'focusInput' | 'showHistory' }>;
 
@@ -34,7 +35,7 @@ export class ConversationsUi {
   constructor(private readonly parts: ConversationsUiParts) {
     const { root, topBar, composer, post } = parts;
     this.history = new HistoryView(post, () => composer.focus());
-    const historyButton = element('button', { className: 'icon-button show-history', attributes: { id: 'show-history', type: 'button', 'aria-label': 'Conversation history', title: 'Conversation history' } });
+    const historyButton = element('button', { className: 'icon-button show-history', attributes: { id: 'show-history', type: 'button', 'aria-label': t('history'), title: t('history') } });
     historyButton.addEventListener('click', () => this.history.toggle());
     topBar.append(historyButton);
     this.title = element('div', { className: 'conversation-title', attributes: { id: 'conversation-title' } });
@@ -42,8 +43,8 @@ export class ConversationsUi {
 
     // Context: chips for what goes with the next question, and the ways to add some.
     this.chips = element('div', { className: 'pending-attachments', attributes: { id: 'pending-attachments' } });
-    const attachActive = element('button', { className: 'icon-button attach-active', attributes: { id: 'attach-active-file', type: 'button', 'aria-label': 'Attach the active file', title: 'Attach the active file' } });
-    const attachPick = element('button', { className: 'icon-button attach-files', attributes: { id: 'attach-files', type: 'button', 'aria-label': 'Attach files…', title: 'Attach files… (or drop them here with Shift)' } });
+    const attachActive = element('button', { className: 'icon-button attach-active', attributes: { id: 'attach-active-file', type: 'button', 'aria-label': t('attachActiveFile'), title: t('attachActiveFile') } });
+    const attachPick = element('button', { className: 'icon-button attach-files', attributes: { id: 'attach-files', type: 'button', 'aria-label': t('attachFiles'), title: t('attachFilesTitle') } });
     attachActive.addEventListener('click', () => post({ type: 'attachActiveFile' }));
     attachPick.addEventListener('click', () => post({ type: 'attachFiles' }));
     this.editingNote = element('div', { className: 'composer-editing', attributes: { role: 'status' } });
@@ -79,7 +80,7 @@ export class ConversationsUi {
     this.turns = new TurnActions(parts.scroller, {
       edit: (messageId, text) => {
         this.editing = messageId;
-        this.editingNote.textContent = 'Editing your last question: Enter asks it again in place of the old one, Escape cancels.';
+        this.editingNote.textContent = t('editingNote');
         this.editingNote.hidden = false;
         composer.setText(text);
       },

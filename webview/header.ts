@@ -5,12 +5,11 @@
 import type { ConnectionView, FixAction, ProblemView } from '../src/common/protocol';
 import { element } from './dom';
 import { actionButton, renderProblem } from './problems';
+import { t } from './strings';
 
-const fallbackMisconfigured: ProblemView = {
-  title: 'Azure OpenAI Chat is not set up yet.',
-  detail: 'Set the endpoint and deployment in the settings.',
-  actions: ['openSettings'],
-};
+function fallbackMisconfigured(): ProblemView {
+  return { title: t('notSetUpTitle'), detail: t('notSetUpDetail'), actions: ['openSettings'] };
+}
 
 export class Header {
   readonly element: HTMLElement;
@@ -26,7 +25,7 @@ export class Header {
     this.tenant = element('span', { className: 'connection-tenant', attributes: { id: 'connection-tenant' } });
     this.details = element('div', { className: 'connection-details' });
     this.element = element(
-      'header',
+      'div',
       { className: 'connection', attributes: { id: 'connection', 'data-state': 'checking' } },
       element(
         'div',
@@ -44,11 +43,11 @@ export class Header {
     this.element.dataset.state = connection.state;
     this.label.textContent = connection.label;
     this.label.title = connection.label;
-    this.deployment.textContent = connection.deployment || 'Select deployment';
+    this.deployment.textContent = connection.deployment || t('selectDeployment');
     this.deployment.hidden = connection.state === 'checking' && connection.deployment.length === 0;
-    this.deployment.title = connection.deployment ? `Deployment: ${connection.deployment}. Click to switch.` : 'Select a deployment';
-    this.deployment.setAttribute('aria-label', connection.deployment ? `Deployment ${connection.deployment}, switch deployment` : 'Select a deployment');
-    this.tenant.textContent = connection.tenant ? `Tenant: ${connection.tenant}` : '';
+    this.deployment.title = connection.deployment ? t('deploymentTitle', connection.deployment) : t('selectADeployment');
+    this.deployment.setAttribute('aria-label', connection.deployment ? t('deploymentLabel', connection.deployment) : t('selectADeployment'));
+    this.tenant.textContent = connection.tenant ? t('tenant', connection.tenant) : '';
     this.tenant.hidden = !connection.tenant;
     this.details.replaceChildren(...this.renderDetails(connection));
   }
@@ -65,7 +64,7 @@ export class Header {
         if (connection.problem) {
           parts.push(renderProblem(connection.problem, withoutRetry(connection.problem.actions).filter((a) => !shown.includes(a))));
         } else {
-          parts.push(element('p', { className: 'connection-hint', text: 'Sign in to chat with your Azure OpenAI deployment.' }));
+          parts.push(element('p', { className: 'connection-hint', text: t('signInHint') }));
         }
         if (waysIn.length > 0) {
           parts.push(element('div', { className: 'connection-actions' }, ...waysIn.map((way, index) => actionButton(way.action, index === 0, way.id))));
@@ -73,7 +72,7 @@ export class Header {
         return parts;
       }
       case 'misconfigured': {
-        const problem = connection.problem ?? fallbackMisconfigured;
+        const problem = connection.problem ?? fallbackMisconfigured();
         const actions = withoutRetry(problem.actions);
         return [renderProblem(problem, actions.includes('openSettings') ? actions : ['openSettings', ...actions])];
       }

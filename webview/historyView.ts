@@ -7,6 +7,7 @@
 import type { ConversationSummaryView, WebviewToHostMessage } from '../src/common/protocol';
 import { element } from './dom';
 import { whenIdle } from './idle';
+import { pageLocale, t } from './strings';
 
 interface Item {
   readonly row: HTMLLIElement;
@@ -34,8 +35,8 @@ export class HistoryView {
   private pendingRows: readonly ConversationSummaryView[] | undefined;
   private undoTimer: ReturnType<typeof setTimeout> | undefined;
   private returnFocus: HTMLElement | undefined;
-  private readonly dates = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-  private readonly times = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+  private readonly dates = new Intl.DateTimeFormat(pageLocale(), { dateStyle: 'medium' });
+  private readonly times = new Intl.DateTimeFormat(pageLocale(), { timeStyle: 'short' });
 
   constructor(
     private readonly post: (message: WebviewToHostMessage) => void,
@@ -44,19 +45,19 @@ export class HistoryView {
   ) {
     this.search = element('input', {
       className: 'history-search',
-      attributes: { id: 'history-search', type: 'search', placeholder: 'Search conversations', 'aria-label': 'Search conversations', 'aria-controls': 'history-list' },
+      attributes: { id: 'history-search', type: 'search', placeholder: t('searchConversations'), 'aria-label': t('searchConversations'), 'aria-controls': 'history-list' },
     });
-    const close = element('button', { className: 'icon-button history-close', attributes: { type: 'button', 'aria-label': 'Close history', title: 'Close history (Escape)' } });
-    this.list = element('ul', { className: 'history-list', attributes: { id: 'history-list', 'aria-label': 'Conversations' } });
-    this.empty = element('p', { className: 'history-empty', text: 'No conversations yet.' });
+    const close = element('button', { className: 'icon-button history-close', attributes: { type: 'button', 'aria-label': t('closeHistory'), title: t('closeHistoryTitle') } });
+    this.list = element('ul', { className: 'history-list', attributes: { id: 'history-list', 'aria-label': t('conversations') } });
+    this.empty = element('p', { className: 'history-empty', text: t('noConversations') });
     this.undoText = element('span');
-    const undo = element('button', { className: 'button secondary history-undo-button', text: 'Undo', attributes: { type: 'button', id: 'history-undo' } });
+    const undo = element('button', { className: 'button secondary history-undo-button', text: t('undo'), attributes: { type: 'button', id: 'history-undo' } });
     this.undoBar = element('div', { className: 'history-undo', attributes: { role: 'status' } }, this.undoText, undo);
     this.undoBar.hidden = true;
     this.element = element(
       'section',
-      { className: 'history', attributes: { id: 'history', role: 'dialog', 'aria-label': 'Conversation history' } },
-      element('div', { className: 'history-header' }, element('h2', { className: 'history-heading', text: 'Conversations' }), close),
+      { className: 'history', attributes: { id: 'history', role: 'dialog', 'aria-label': t('history') } },
+      element('div', { className: 'history-header' }, element('h2', { className: 'history-heading', text: t('conversations') }), close),
       this.search,
       this.undoBar,
       this.list,
@@ -100,7 +101,13 @@ export class HistoryView {
       return;
     }
     this.element.hidden = true;
-    this.returnFocus?.focus();
+    // Back where the keyboard was; opened from the title bar or a command, that was nowhere in
+    // the view, and the question box is where the user continues.
+    if (this.returnFocus?.isConnected && this.returnFocus !== document.body) {
+      this.returnFocus.focus();
+    } else {
+      this.focusAfterOpen();
+    }
     this.returnFocus = undefined;
   }
 
@@ -120,7 +127,7 @@ export class HistoryView {
     }
     this.list.replaceChildren(...rows);
     this.empty.hidden = summaries.length > 0;
-    this.empty.textContent = query.trim() ? `No conversation mentions “${query.trim()}”.` : 'No conversations yet.';
+    this.empty.textContent = query.trim() ? t('noConversationMentions', query.trim()) : t('noConversations');
     if (later.length > 0) {
       const pending = later;
       this.pendingRows = pending;
@@ -143,9 +150,8 @@ export class HistoryView {
       item.shown = shown;
       item.title.textContent = summary.title;
       item.date.textContent = when;
-      item.open.setAttribute('aria-label', `${summary.title}, ${when}`);
       for (const action of item.actions) {
-        action.setAttribute('aria-label', `${action.dataset.label ?? ''} “${summary.title}”`);
+        action.setAttribute('aria-label', t('actionOnConversation', action.dataset.label ?? '', summary.title));
       }
     }
     return item.row;
@@ -155,7 +161,7 @@ export class HistoryView {
   deleted(id: string, title: string): void {
     this.items.get(id)?.row.remove();
     this.undoId = id;
-    this.undoText.textContent = `Deleted “${title}”. `;
+    this.undoText.textContent = t('deleted', title);
     this.undoBar.hidden = false;
     clearTimeout(this.undoTimer);
     this.undoTimer = setTimeout(() => {
@@ -176,12 +182,19 @@ export class HistoryView {
   private createItem(id: string): Item {
     const title = element('span', { className: 'history-title' });
     const date = element('span', { className: 'history-date' });
-    const open = element('button', { className: 'history-open', attributes: { type: 'button', 'data-history-action': 'open' } }, title, date);
+    // Named by its text: title, a comma only screen readers hear, date.
+    const open = element(
+      'button',
+      { className: 'history-open', attributes: { type: 'button', 'data-history-action': 'open' } },
+      title,
+      element('span', { className: 'visually-hidden', text: ', ' }),
+      date,
+    );
     const actions = (
       [
-        ['rename', 'Rename'],
-        ['export', 'Export as Markdown'],
-        ['delete', 'Delete'],
+        ['rename', t('rename')],
+        ['export', t('exportMarkdown')],
+        ['delete', t('delete')],
       ] as const
     ).map(([action, label]) =>
       element('button', {
@@ -248,6 +261,6 @@ export class HistoryView {
 
   private formatDate(updated: number, now: Date): string {
     const date = new Date(updated);
-    return date.toDateString() === now.toDateString() ? `Today ${this.times.format(date)}` : this.dates.format(date);
+    return date.toDateString() === now.toDateString() ? t('today', this.times.format(date)) : this.dates.format(date);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { FixAction, HostToWebviewMessage, ProblemView, WebviewToHostMessage } from '../src/common/protocol';
 import { protocolLimits } from '../src/common/protocol';
+import { AccessibilityHelp } from './accessibilityHelp';
 import { copyCode } from './codeCopy';
 import { Composer } from './composer';
 import { ConversationsUi } from './conversationsUi';
@@ -13,8 +14,10 @@ import { Header } from './header';
 import { HostLiveness } from './hostLiveness';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
+import { enableKeyboardNavigation } from './keyboardNavigation';
 import { ModelsUi } from './models';
 import { actionLabels } from './problems';
+import { t } from './strings';
 import { Host } from './vscodeApi';
 import { WaitNotice } from './waitNotice';
 
@@ -36,6 +39,9 @@ function post(message: WebviewToHostMessage): void {
 }
 const root = document.getElementById('chat-root') ?? document.body.appendChild(document.createElement('div'));
 root.id = 'chat-root';
+// The whole view is the document's main content: every part of it is inside a landmark (the
+// connection bar is a plain part of it, not a banner, which may not sit inside main).
+root.setAttribute('role', 'main');
 
 const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
@@ -61,16 +67,20 @@ if (root.dataset.surface !== 'sidebar') {
   newChat.id = 'new-chat';
   newChat.type = 'button';
   newChat.className = 'icon-button new-chat';
-  newChat.setAttribute('aria-label', 'New chat');
-  newChat.title = 'New chat';
-  newChat.addEventListener('click', () => post({ type: 'newChat' }));
+  newChat.setAttribute('aria-label', t('newChat'));
+  newChat.title = t('newChat');
+  newChat.addEventListener('click', () => {
+    post({ type: 'newChat' });
+    // The new conversation starts with a question: the keyboard goes where it is typed.
+    composer.focus();
+  });
   topBar.append(newChat);
 }
 // Shown while the extension host behind this view is gone (see hostLiveness.ts).
 const hostStatus = element('div', {
   className: 'host-status',
   attributes: { id: 'host-status', role: 'status' },
-  text: 'The extension host stopped. The chat reconnects when it is back; the conversation is saved.',
+  text: t('hostStopped'),
 });
 hostStatus.hidden = true;
 root.append(topBar, hostStatus, messages.element, composer.element);
@@ -83,6 +93,8 @@ const conversations = new ConversationsUi({
   post,
 });
 composer.attached();
+enableKeyboardNavigation(messages.element.querySelector<HTMLElement>('#messages') ?? messages.element, composer.input);
+new AccessibilityHelp(root);
 
 /** Buttons inside problems and the header name a fix; retry also names its message. */
 root.addEventListener('click', (event) => {
@@ -205,8 +217,8 @@ function setBusy(busy: boolean): void {
 }
 
 const interrupted: ProblemView = {
-  title: 'This answer was interrupted: the extension host stopped.',
-  detail: 'What arrived is kept.',
+  title: t('hostInterruptedTitle'),
+  detail: t('hostInterruptedDetail'),
   actions: [],
 };
 
@@ -215,7 +227,7 @@ function hostLost(): void {
   hostStatus.hidden = false;
   messages.interruptStreaming(interrupted);
   setBusy(false);
-  composer.setUnavailable('Not sent: the extension host stopped. Send again once the chat is back.');
+  composer.setUnavailable(t('hostNotSent'));
   if (unconfirmedQuestion !== undefined) {
     composer.restoreDraft(unconfirmedQuestion);
     unconfirmedQuestion = undefined;

@@ -16,7 +16,9 @@
 import MarkdownIt from 'markdown-it';
 import type { RendererRule } from 'markdown-it';
 import { protocolLimits } from '../src/common/protocol';
+import { formatString, type WebviewStringKey } from '../src/common/webviewStrings';
 import { useBoundedLinkify } from './boundedLinkify';
+import { t } from './strings';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
@@ -36,11 +38,9 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const token = tokens[idx];
   const alt = self.renderInlineAsText(token.children ?? [], options, env);
   const src = String(token.attrGet('src') ?? '');
-  return (
-    '<span class="blocked-image" title="Images in answers are not loaded">' +
-    `image not loaded: ${escapeHtml(alt)} (<span class="blocked-image-url">${escapeHtml(src)}</span>)` +
-    '</span>'
-  );
+  // The template is escaped before its arguments go in (in one pass), and {1} gets markup made here.
+  const text = formatString(escapeHtml(t('imageNotLoaded')), escapeHtml(alt), `<span class="blocked-image-url">${escapeHtml(src)}</span>`);
+  return `<span class="blocked-image" title="${escapeHtml(t('imageNotLoadedTitle'))}">${text}</span>`;
 };
 
 const renderToken: RendererRule = (tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options);
@@ -103,18 +103,26 @@ md.renderer.rules.ordered_list_open = (tokens, idx, options, env, self) => {
 function withToolbar(render: RendererRule): RendererRule {
   return (tokens, idx, options, env, self) => {
     const language = tokens[idx].info.trim().split(/\s+/)[0] ?? '';
+    // A named group the keyboard can land on (Ctrl+Alt+PageDown, keyboardNavigation.ts); its
+    // buttons carry their visible word in data-label, which the CSS shows.
+    const name = language ? t('codeBlockLanguage', language) : t('codeBlock');
     return (
-      '<div class="code-block"><div class="code-toolbar">' +
+      `<div class="code-block" role="group" tabindex="-1" aria-label="${escapeHtml(name)}"><div class="code-toolbar">` +
       `<span class="code-language">${escapeHtml(language)}</span>` +
       '<span class="code-actions">' +
-      '<button type="button" class="code-action insert-code" aria-label="Insert code at cursor" title="Insert at the cursor in the last editor"></button>' +
-      '<button type="button" class="code-action open-code" aria-label="Open code in new editor" title="Open in a new editor with its language"></button>' +
-      '<button type="button" class="copy-code" aria-label="Copy code" title="Copy code"></button>' +
+      codeButton('code-action insert-code', 'insertCodeLabel', 'insertCodeTitle', 'insertCode') +
+      codeButton('code-action open-code', 'openCodeLabel', 'openCodeTitle', 'openCode') +
+      codeButton('copy-code', 'copyCodeLabel', 'copyCodeLabel', 'copyCode', ` data-done-label="${escapeHtml(t('copied'))}"`) +
       '</span>' +
-      `</div>${render(tokens, idx, options, env, self)}</div>\n`
+      // Focusable, so a line wider than the view can be scrolled with the arrow keys.
+      `</div>${render(tokens, idx, options, env, self).replace(/^<pre>/, '<pre tabindex="0">')}</div>\n`
     );
   };
 }
+function codeButton(className: string, label: WebviewStringKey, title: WebviewStringKey, word: WebviewStringKey, extra = ''): string {
+  return `<button type="button" class="${className}" aria-label="${escapeHtml(t(label))}" title="${escapeHtml(t(title))}" data-label="${escapeHtml(t(word))}"${extra}></button>`;
+}
+
 const { fence, code_block } = md.renderer.rules;
 if (fence && code_block) {
   md.renderer.rules.fence = withToolbar(fence);

@@ -13,6 +13,8 @@ import { renderProblem } from './problems';
 import { ScrollFollower } from './scrollFollower';
 import { StreamingMessage } from './streamingMessage';
 import type { ScrollPosition } from './vscodeApi';
+import type { WebviewStringKey } from '../src/common/webviewStrings';
+import { t } from './strings';
 
 interface Entry {
   readonly id: string;
@@ -30,11 +32,14 @@ interface Entry {
  */
 const eagerSnapshotMessages = 12;
 
-const finishedAnnouncements: Readonly<Record<Exclude<MessageStatus, 'streaming'>, string>> = {
-  done: 'Answer complete.',
-  stopped: 'Answer stopped.',
-  error: 'The answer failed.',
-};
+const finishedAnnouncements = {
+  done: 'answerComplete',
+  stopped: 'answerStopped',
+  error: 'answerFailed',
+} as const satisfies Record<Exclude<MessageStatus, 'streaming'>, WebviewStringKey>;
+
+/** A finished answer is read out whole, once; beyond this many characters, the rest is in the list. */
+const maxAnnouncedLength = 4000;
 
 export class MessageList {
   readonly element: HTMLElement;
@@ -52,18 +57,20 @@ export class MessageList {
   constructor(onScrollPositionChanged: (position: ScrollPosition) => void) {
     this.scroller = element('div', {
       className: 'messages',
-      attributes: { id: 'messages', role: 'log', 'aria-label': 'Conversation', tabindex: '0' },
+      // A list, as VS Code's own chat: not a live region, so a streaming answer is not read out
+      // chunk by chunk. What a screen reader hears goes through the announcer below.
+      attributes: { id: 'messages', role: 'list', 'aria-label': t('conversation'), tabindex: '0' },
     });
     this.welcome = element(
       'div',
       { className: 'welcome' },
       element('div', { className: 'welcome-icon', attributes: { 'aria-hidden': 'true' } }),
-      element('h2', { className: 'welcome-title', text: 'Chat with Azure OpenAI' }),
-      element('p', { text: 'Ask a question below. Enter sends, Shift+Enter adds a line, Escape stops an answer.' }),
+      element('h2', { className: 'welcome-title', text: t('welcomeTitle') }),
+      element('p', { text: t('welcomeText') }),
     );
     const jumpButton = element('button', {
       className: 'jump-to-bottom',
-      attributes: { type: 'button', 'aria-label': 'Scroll to the latest message', title: 'Scroll to the latest message' },
+      attributes: { type: 'button', 'aria-label': t('jumpToLatest'), title: t('jumpToLatest') },
     });
     jumpButton.hidden = true;
     this.announcer = element('div', { className: 'visually-hidden', attributes: { 'aria-live': 'polite', role: 'status' } });
@@ -112,7 +119,7 @@ export class MessageList {
       // The user just asked: show the question and the answer that follows, wherever they were.
       this.scroll.follow();
     } else if (message.status === 'streaming') {
-      this.announce('Azure OpenAI is answering…');
+      this.announce(t('answering'));
     }
     this.scheduler.request();
   }
@@ -137,7 +144,7 @@ export class MessageList {
     }
     this.decorate(entry, status, problem);
     if (entry.role === 'assistant' && status !== 'streaming') {
-      this.announce(status === 'error' && problem ? problem.title : finishedAnnouncements[status]);
+      this.announce(this.finishedAnnouncement(entry, status, problem));
     }
     this.scheduler.request();
   }
@@ -168,7 +175,13 @@ export class MessageList {
 
   private createEntry(message: ChatMessageView, deferMarkdown = false): Entry {
     const body = element('div', { className: 'message-body' });
-    const root = element('div', { className: `message ${message.role}`, attributes: { 'data-id': message.id } }, body);
+    // `data-speaker` is the "You" / "Azure OpenAI" label the CSS draws (and screen readers read);
+    // tabindex -1: the keyboard moves between messages with the arrows (keyboardNavigation.ts).
+    const root = element(
+      'div',
+      { className: `message ${message.role}`, attributes: { 'data-id': message.id, role: 'listitem', tabindex: '-1', 'data-speaker': t(message.role === 'user' ? 'you' : 'assistant') } },
+      body,
+    );
     const entry: Entry = { id: message.id, role: message.role, element: root, body, stream: undefined, deferredText: undefined };
     if (message.role === 'user') {
       body.textContent = message.text;
@@ -207,9 +220,9 @@ export class MessageList {
     if (problem) {
       root.append(renderProblem(problem));
     } else if (status === 'stopped') {
-      root.append(element('div', { className: 'message-note', text: 'Stopped' }));
+      root.append(element('div', { className: 'message-note', text: t('stopped') }));
     } else if (status === 'error') {
-      root.append(element('div', { className: 'message-note error', text: 'The answer failed.' }));
+      root.append(element('div', { className: 'message-note error', text: t('answerFailed') }));
     }
   }
 
@@ -260,6 +273,18 @@ export class MessageList {
 
   private updateWelcome(): void {
     this.welcome.hidden = this.entries.size > 0;
+  }
+
+  /** The answer itself when it completed (as VS Code's chat reads a response), else how it ended. */
+  private finishedAnnouncement(entry: Entry, status: Exclude<MessageStatus, 'streaming'>, problem: ProblemView | undefined): string {
+    if (status === 'error' && problem) {
+      return problem.title;
+    }
+    const text = (entry.body.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (status !== 'done' || text.length === 0) {
+      return t(finishedAnnouncements[status]);
+    }
+    return t('answerCompleteWithText', text.length > maxAnnouncedLength ? `${text.slice(0, maxAnnouncedLength)}…` : text);
   }
 
   private announce(text: string): void {

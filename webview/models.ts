@@ -7,9 +7,19 @@
  */
 import type { ChatMessageView, ModelsHostMessage, ModelStateView, ReasoningEffortValue, UsageView } from '../src/common/protocol';
 import { element } from './dom';
+import type { WebviewStringKey } from '../src/common/webviewStrings';
 import { renderMarkdown } from './markdown';
+import { t } from './strings';
 
 const numbers = new Intl.NumberFormat('en-US');
+
+const effortLabels = {
+  default: 'effortDefault',
+  minimal: 'effortMinimal',
+  low: 'effortLow',
+  medium: 'effortMedium',
+  high: 'effortHigh',
+} as const satisfies Record<ReasoningEffortValue | 'default', WebviewStringKey>;
 
 interface ReasoningSection {
   readonly details: HTMLDetailsElement;
@@ -44,8 +54,8 @@ export class ModelsUi {
   ) {
     this.fill = element('div', { className: 'context-fill', attributes: { id: 'context-fill', role: 'status' } });
     this.fill.hidden = true;
-    this.effort = element('select', { className: 'effort-select', attributes: { id: 'reasoning-effort', title: 'How hard the model thinks before answering' } });
-    this.effortLabel = element('label', { className: 'effort', attributes: { for: 'reasoning-effort' } }, element('span', { text: 'Effort' }), this.effort);
+    this.effort = element('select', { className: 'effort-select', attributes: { id: 'reasoning-effort', title: t('effortTitle') } });
+    this.effortLabel = element('label', { className: 'effort', attributes: { for: 'reasoning-effort' } }, element('span', { text: t('effort') }), this.effort);
     this.effortLabel.hidden = true;
     this.effort.addEventListener('change', () => this.setEffort(this.effort.value as ReasoningEffortValue | 'default'));
     this.toolbar = element('div', { className: 'model-toolbar' }, this.fill, this.effortLabel);
@@ -94,7 +104,7 @@ export class ModelsUi {
     }
     let section = this.reasoning.get(messageId);
     if (!section || !section.details.isConnected) {
-      const label = element('span', { className: 'reasoning-label', text: 'Thinking' });
+      const label = element('span', { className: 'reasoning-label', text: t('thinking') });
       const body = element('div', { className: 'reasoning-body markdown' });
       // Collapsed: the answer is what the user came for; the thinking is there when wanted.
       const details = element('details', { className: 'reasoning' }, element('summary', {}, label), body);
@@ -116,7 +126,7 @@ export class ModelsUi {
     // The latest bold heading of the summary says what the model is thinking about now.
     const headings = [...section.text.matchAll(/\*\*([^*\n]{1,80})\*\*/g)];
     const latest = headings.at(-1)?.[1];
-    section.label.textContent = latest ? `Thinking: ${latest}` : 'Thinking';
+    section.label.textContent = latest ? t('thinkingAbout', latest) : t('thinking');
   }
 
   private showUsage(messageId: string, usage: UsageView): void {
@@ -125,17 +135,17 @@ export class ModelsUi {
       return;
     }
     root.querySelector(':scope > .usage')?.remove();
-    const parts = [`${numbers.format(usage.inputTokens)} in`, `${numbers.format(usage.outputTokens)} out`];
+    const parts = [t('tokensIn', numbers.format(usage.inputTokens)), t('tokensOut', numbers.format(usage.outputTokens))];
     if (usage.reasoningTokens > 0) {
-      parts.push(`${numbers.format(usage.reasoningTokens)} reasoning`);
+      parts.push(t('tokensReasoning', numbers.format(usage.reasoningTokens)));
     }
-    root.append(element('div', { className: 'usage', text: `Tokens: ${parts.join(' · ')}` }));
+    root.append(element('div', { className: 'usage', text: t('tokens', parts.join(' · ')) }));
     if (usage.contextWindow) {
       const used = usage.inputTokens + usage.outputTokens;
       const percent = Math.min(100, Math.round((used / usage.contextWindow) * 100));
       this.fill.hidden = false;
-      this.fill.textContent = `Context ${percent}%`;
-      this.fill.title = `This conversation fills ${numbers.format(used)} of the model's ${numbers.format(usage.contextWindow)} tokens.`;
+      this.fill.textContent = t('contextFill', percent);
+      this.fill.title = t('contextFillTitle', numbers.format(used), numbers.format(usage.contextWindow));
       this.fill.setAttribute('aria-label', this.fill.title);
       this.fill.style.setProperty('--fill', `${percent}%`);
     }
@@ -149,8 +159,9 @@ export class ModelsUi {
     }
     this.marker ??= element('div', {
       className: 'sending-starts',
-      attributes: { id: 'sending-starts', role: 'note' },
-      text: 'Messages above this line are not sent: they no longer fit the model’s context window.',
+      // An item of the conversation list it sits in (a note there would break the list).
+      attributes: { id: 'sending-starts', role: 'listitem' },
+      text: t('sendingStarts'),
     });
     if (target.previousElementSibling !== this.marker) {
       target.before(this.marker);
@@ -160,11 +171,11 @@ export class ModelsUi {
   private showModelState(state: ModelStateView | undefined): void {
     const efforts = state?.efforts ?? [];
     this.effortLabel.hidden = efforts.length === 0;
-    const wanted = ['default', ...efforts];
+    const wanted: (ReasoningEffortValue | 'default')[] = ['default', ...efforts];
     if ([...this.effort.options].map((option) => option.value).join() !== wanted.join()) {
-      this.effort.replaceChildren(...wanted.map((value) => element('option', { text: value === 'default' ? 'Default' : value[0]!.toUpperCase() + value.slice(1), attributes: { value } })));
+      this.effort.replaceChildren(...wanted.map((value) => element('option', { text: t(effortLabels[value]), attributes: { value } })));
     }
     this.effort.value = state?.effort ?? 'default';
-    this.effortLabel.title = state ? `Reasoning effort for ${state.model}` : '';
+    this.effortLabel.title = state ? t('effortFor', state.model) : '';
   }
 }

@@ -5,17 +5,18 @@
  */
 import type { FixAction, ProblemView } from '../src/common/protocol';
 import { element } from './dom';
+import { t } from './strings';
 
 export const actionLabels: Readonly<Record<FixAction, string>> = {
-  retry: 'Retry',
-  openSettings: 'Open Settings',
-  signIn: 'Sign in with Microsoft',
-  setApiKey: 'Use an API key',
-  setSubscriptionKey: 'Set Subscription Key',
-  showLog: 'Show Log',
-  selectDeployment: 'Select Deployment',
-  diagnose: 'Diagnose',
-  newChat: 'New Chat',
+  retry: t('actionRetry'),
+  openSettings: t('actionOpenSettings'),
+  signIn: t('actionSignIn'),
+  setApiKey: t('actionSetApiKey'),
+  setSubscriptionKey: t('actionSetSubscriptionKey'),
+  showLog: t('actionShowLog'),
+  selectDeployment: t('actionSelectDeployment'),
+  diagnose: t('actionDiagnose'),
+  newChat: t('actionNewChat'),
 };
 
 export function actionButton(action: FixAction, primary: boolean, id?: string): HTMLButtonElement {

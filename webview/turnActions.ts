@@ -7,6 +7,7 @@
 import type { AttachmentView, ChatMessageView } from '../src/common/protocol';
 import { renderChips } from './attachmentChips';
 import { element } from './dom';
+import { t } from './strings';
 
 export interface TurnHandlers {
   edit(messageId: string, text: string): void;
@@ -25,16 +26,16 @@ export class TurnActions {
   ) {
     this.questionTools = element(
       'div',
-      { className: 'turn-actions', attributes: { role: 'toolbar', 'aria-label': 'Question actions' } },
-      element('button', { className: 'turn-action edit-question', attributes: { type: 'button', 'aria-label': 'Edit this question and ask again', title: 'Edit and ask again (replaces this question and its answer)' } }),
+      { className: 'turn-actions', attributes: { role: 'toolbar', 'aria-label': t('questionActions') } },
+      element('button', { className: 'turn-action edit-question', attributes: { type: 'button', 'aria-label': t('editLabel'), title: t('editTitle'), 'data-label': t('edit') } }),
     );
     this.answerTools = element(
       'div',
-      { className: 'turn-actions', attributes: { role: 'toolbar', 'aria-label': 'Answer actions' } },
-      element('button', { className: 'turn-action copy-answer', attributes: { type: 'button', 'aria-label': 'Copy answer as Markdown', title: 'Copy the whole answer as Markdown' } }),
+      { className: 'turn-actions', attributes: { role: 'toolbar', 'aria-label': t('answerActions') } },
+      element('button', { className: 'turn-action copy-answer', attributes: { type: 'button', 'aria-label': t('copyAnswerLabel'), title: t('copyAnswerTitle'), 'data-label': t('copyAnswer') } }),
       element('button', {
         className: 'turn-action regenerate',
-        attributes: { type: 'button', 'aria-label': 'Regenerate answer (this answer is kept above the new one)', title: 'Ask for another answer; this one is kept above it' },
+        attributes: { type: 'button', 'aria-label': t('regenerateLabel'), title: t('regenerateTitle'), 'data-label': t('regenerate') },
       }),
     );
     new MutationObserver((records) => this.onMutations(records)).observe(scroller, { childList: true });

@@ -1,5 +1,6 @@
 import type { WaitReason } from '../src/common/protocol';
 import { element } from './dom';
+import { t } from './strings';
 
 /**
  * "Azure OpenAI asked to wait": shown in an answer while the host waits out a rate limit or a
@@ -29,9 +30,8 @@ export class WaitNotice {
     const retryAt = Date.now() + seconds * 1000;
     const render = () => {
       const left = Math.ceil((retryAt - Date.now()) / 1000);
-      const when = left > 0 ? `trying again in ${left} s` : 'trying again now';
-      const wait = `${when}. Your question is kept; Stop cancels.`;
-      shown.textContent = reason === 'rateLimited' ? `Azure OpenAI asked to wait (rate limit): ${wait}` : `Azure OpenAI did not answer: ${wait}`;
+      const wait = left > 0 ? t('waitSeconds', left) : t('waitNow');
+      shown.textContent = t(reason === 'rateLimited' ? 'waitRateLimited' : 'waitServiceTrouble', wait);
       return left;
     };
     render();

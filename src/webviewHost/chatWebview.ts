@@ -3,6 +3,7 @@ import type { HostToWebviewMessage } from '../common/protocol';
 import type { WebviewSurface } from './chatWebviewBinding';
 import { parseWebviewMessage } from './messageValidation';
 import { buildChatHtml } from './webviewHtml';
+import { webviewStrings } from './webviewStrings';
 
 /**
  * Sets up a webview (panel or sidebar) to host the chat UI: scripts on, command URIs off, and
@@ -17,6 +18,8 @@ export function configureChatWebview(webview: vscode.Webview, extensionUri: vsco
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'chat.css')).toString(),
     surface,
+    strings: webviewStrings(),
+    lang: vscode.env.language,
   });
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { type WebviewStrings, webviewStringsAttribute } from '../common/webviewStrings';
 
 export interface ChatHtmlOptions {
   /** `webview.cspSource`: the only origin scripts, styles, fonts and images may come from. */
@@ -8,6 +9,10 @@ export interface ChatHtmlOptions {
   /** Which surface hosts the chat; the UI adapts its density. */
   readonly surface: 'panel' | 'sidebar';
   readonly nonce?: string;
+  /** The webview's strings in VS Code's display language (English where absent). */
+  readonly strings?: WebviewStrings;
+  /** VS Code's display language, for `<html lang>` (screen readers, dates). */
+  readonly lang?: string;
 }
 
 export function createNonce(): string {
@@ -38,7 +43,7 @@ export function buildChatHtml(options: ChatHtmlOptions): string {
     "base-uri 'none'",
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeAttribute(options.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
@@ -47,7 +52,7 @@ export function buildChatHtml(options: ChatHtmlOptions): string {
 <title>Azure OpenAI Chat</title>
 </head>
 <body class="surface-${options.surface}">
-<div id="chat-root" data-surface="${options.surface}"></div>
+<div id="chat-root" data-surface="${options.surface}"${options.strings ? ` ${webviewStringsAttribute}="${escapeAttribute(JSON.stringify(options.strings))}"` : ''}></div>
 <script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
 </body>
 </html>`;

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import type { HostToWebviewMessage, WebviewToHostMessage } from '../../src/common/protocol';
+import { webviewStringsAttribute } from '../../src/common/webviewStrings';
 import { buildChatHtml } from '../../src/webviewHost/webviewHtml';
 import { launchChromium } from '../harness/browser';
 
@@ -28,6 +29,9 @@ export interface PageOptions {
   readonly width?: number;
   readonly height?: number;
   readonly surface?: 'panel' | 'sidebar';
+  /** A strings table the host would put in the initial state (`data-strings`), and the page's language. */
+  readonly strings?: Readonly<Record<string, string>>;
+  readonly lang?: string;
 }
 
 const nonce = 'dGVzdC1ub25jZQ';
@@ -214,7 +218,10 @@ function pageHtml(origin: string, options: PageOptions): string {
     nonce,
   });
   const bundleTag = `<script nonce="${nonce}" src=`;
-  const withStub = production.replace(bundleTag, `<script nonce="${nonce}">${stubScript(options.frames ?? 'browser')}</script>\n${bundleTag}`);
+  const localized = production
+    .replace('<html lang="en">', `<html lang="${escapeAttribute(options.lang ?? 'en')}">`)
+    .replace('<div id="chat-root" ', options.strings ? `<div id="chat-root" ${webviewStringsAttribute}="${escapeAttribute(JSON.stringify(options.strings))}" ` : '<div id="chat-root" ');
+  const withStub = localized.replace(bundleTag, `<script nonce="${nonce}">${stubScript(options.frames ?? 'browser')}</script>\n${bundleTag}`);
   return options.csp === 'none' ? withStub.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>\n?/, '') : withStub;
 }
 
@@ -223,10 +230,12 @@ export class PageServer {
   private constructor(
     private readonly server: http.Server,
     readonly origin: string,
+    private readonly localized: Map<string, Pick<PageOptions, 'strings' | 'lang'>>,
   ) {}
 
   static async start(): Promise<PageServer> {
     assertBundleIsFresh();
+    const localized = new Map<string, Pick<PageOptions, 'strings' | 'lang'>>();
     const server = http.createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const origin = `http://${request.headers.host ?? ''}`;
@@ -235,6 +244,7 @@ export class PageServer {
           csp: url.searchParams.get('csp') === 'none' ? 'none' : 'production',
           frames: url.searchParams.get('frames') === 'manual' ? 'manual' : 'browser',
           surface: url.searchParams.get('surface') === 'panel' ? 'panel' : 'sidebar',
+          ...localized.get(url.searchParams.get('instance') ?? ''),
         };
         response.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',
@@ -255,7 +265,7 @@ export class PageServer {
       }
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new PageServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return new PageServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, localized);
   }
 
   private instances = 0;
@@ -263,7 +273,12 @@ export class PageServer {
   /** A new webview instance each call: its own saved state, kept across reloads of the page. */
   url(options: PageOptions): string {
     const { csp = 'production', frames = 'browser', surface = 'sidebar' } = options;
-    return `${this.origin}/chat.html?csp=${csp}&frames=${frames}&surface=${surface}&instance=${++this.instances}`;
+    const instance = String(++this.instances);
+    // Too long for a URL: the page's strings wait here for the request that names the instance.
+    if (options.strings || options.lang) {
+      this.localized.set(instance, { ...(options.strings ? { strings: options.strings } : {}), ...(options.lang ? { lang: options.lang } : {}) });
+    }
+    return `${this.origin}/chat.html?csp=${csp}&frames=${frames}&surface=${surface}&instance=${instance}`;
   }
 
   close(): Promise<void> {
@@ -422,6 +437,10 @@ function assertBundleIsFresh(): void {
   if (newer.length > 0) {
     throw new Error(`dist/webview.js is older than ${newer.map((f) => path.relative(repoRoot, f)).join(', ')}: rebuild it.`);
   }
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function findRepoRoot(start: string): string {
