@@ -221,6 +221,14 @@ export class ConversationJournal {
     }
   }
 
+  /** Resolves when everything recorded so far has been written (the file stays open). */
+  flush(): Promise<void> {
+    this.flushDeltas();
+    const stream = this.stream;
+    // Writes complete in order: the callback of an empty one comes after all before it.
+    return stream ? new Promise<void>((resolve) => stream.write('', () => resolve())) : Promise.resolve();
+  }
+
   /** Writes everything pending; resolves when it is on disk. */
   async close(): Promise<void> {
     this.flushDeltas();
