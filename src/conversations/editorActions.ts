@@ -100,6 +100,9 @@ export function createEditorActions(context: vscode.ExtensionContext, log: vscod
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(markdown));
       await vscode.window.showTextDocument(target, { preview: true });
     },
+    notifyKept(title) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" was deleted in another window. It is kept, because you went on with it here.', title));
+    },
     async copyText(text) {
       await vscode.env.clipboard.writeText(text);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Answer copied as Markdown'), 2000);
