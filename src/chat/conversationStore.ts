@@ -266,6 +266,12 @@ export class ConversationStore {
     return this.write(id, { ...changes, turns }, true);
   }
 
+  /** Records a conversation brought from elsewhere (an older history folder) with its own dates. */
+  importMeta(meta: ConversationMeta): void {
+    const { id, ...fields } = meta;
+    this.appendLine({ t: 'meta', id, ...fields });
+  }
+
   delete(id: string): void {
     this.appendLine({ t: 'del', id, at: this.now() });
   }
@@ -521,6 +527,19 @@ export class ConversationStore {
     // Kept, not deleted: renamed so it is imported only once.
     await rename(path, `${path}.imported-${randomUUID().slice(0, 8)}`).catch(() => undefined);
   }
+}
+
+/** The conversations (not deleted) an index in `folder` lists, read without opening a store there; undefined without one. */
+export async function readIndex(folder: string): Promise<ConversationMeta[] | undefined> {
+  let content: string;
+  try {
+    content = await readFile(join(folder, 'index.jsonl'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const state = new IndexState();
+  content.split('\n').filter((line) => line.trim()).forEach((line) => state.applyText(line));
+  return [...state.metas.values()].filter((meta) => !state.deleted.has(meta.id));
 }
 
 /** A conversation's automatic title: the first line of its first question, shortened. */

@@ -12,6 +12,7 @@ import type { ChatTurn, StreamEnd } from '../../src/azure/chatStream';
 import type { AnswerSource } from '../../src/chat/answerSource';
 import { ConversationLibrary } from '../../src/chat/conversationLibrary';
 import { ConversationStore } from '../../src/chat/conversationStore';
+import { importOlderHistory, olderHistoryFolders, workspaceKey } from '../../src/chat/historyLocation';
 import { silentLogger } from '../../src/logging/logger';
 import { WindowProcess } from '../support/windowProcess';
 
@@ -173,5 +174,48 @@ describe('one window', () => {
     assert.equal((await again.list('hop tail')).length, 1);
     assert.equal((await again.list('wombat')).length, 0);
     await again.close();
+  });
+});
+
+describe('where the history lives', () => {
+  test('the same for every window of a workspace: keyed by the workspace, not by the window’s storage folder', () => {
+    const a = workspaceKey({ folders: ['file:///w/one', 'file:///w/two'] });
+    assert.equal(a, workspaceKey({ folders: ['file:///w/two', 'file:///w/one'] }));
+    assert.notEqual(a, workspaceKey({ folders: ['file:///w/one'] }));
+    assert.equal(workspaceKey({ workspaceFile: 'file:///w/x.code-workspace', folders: ['file:///w/one'] }), workspaceKey({ workspaceFile: 'file:///w/x.code-workspace', folders: [] }));
+    assert.equal(workspaceKey({ folders: [] }), undefined);
+  });
+
+  test('what each window saved in `<id>` and `<id>-1` is imported once, copied and never removed', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'workspace-storage-'));
+    const first = join(root, 'abc123', 'pub.ext');
+    const second = join(root, 'abc123-1', 'pub.ext');
+    const echo: AnswerSource = { streamAnswer: async (_t, _s, onText) => (onText('ok'), { kind: 'finished', finishReason: 'stop' }) };
+    for (const [storage, question] of [
+      [first, 'asked in the first window'],
+      [second, 'asked in the second window'],
+    ] as const) {
+      const library = new ConversationLibrary(await ConversationStore.open(join(storage, 'conversations'), silentLogger), echo, silentLogger);
+      const opened = library.create();
+      opened.session.send(question);
+      await opened.session.whenIdle();
+      await library.close();
+    }
+    const shared = join(root, 'global', 'workspaces', 'k', 'conversations');
+    for (const storage of [second, first]) {
+      const store = await ConversationStore.open(shared, silentLogger);
+      for (const from of await olderHistoryFolders(storage)) {
+        await importOlderHistory(store, from, silentLogger);
+      }
+      await store.close();
+    }
+    const store = await ConversationStore.open(shared, silentLogger);
+    const library = new ConversationLibrary(store, echo, silentLogger);
+    const titles = (await library.list()).map((meta) => meta.title).sort();
+    assert.deepEqual(titles, ['asked in the first window', 'asked in the second window']);
+    const texts = await Promise.all((await library.list()).map(async (meta) => (await library.messages(meta.id)).map((m) => m.text).join('|')));
+    assert.deepEqual(texts.sort(), ['asked in the first window|ok', 'asked in the second window|ok']);
+    await library.close();
+    assert.ok((await readdir(join(first, 'conversations'))).some((name) => name.endsWith('.jsonl') && name !== 'index.jsonl'), 'the older files stay');
   });
 });
