@@ -14,6 +14,7 @@ import { ConversationLibrary } from '../../src/chat/conversationLibrary';
 import { ConversationStore } from '../../src/chat/conversationStore';
 import { importOlderHistory, olderHistoryFolders, workspaceKey } from '../../src/chat/historyLocation';
 import { silentLogger } from '../../src/logging/logger';
+import { runSoak } from '../support/storeSoak';
 import { WindowProcess } from '../support/windowProcess';
 
 const hours = (n: number) => n * 60 * 60_000;
@@ -217,5 +218,17 @@ describe('where the history lives', () => {
     assert.deepEqual(texts.sort(), ['asked in the first window|ok', 'asked in the second window|ok']);
     await library.close();
     assert.ok((await readdir(join(first, 'conversations'))).some((name) => name.endsWith('.jsonl') && name !== 'index.jsonl'), 'the older files stay');
+  });
+});
+
+describe('soak (short; `npm run bench` runs 1,000 questions)', () => {
+  test('two windows, faults, deletes and renames in the other window, one killed mid-answer: nothing lost, nothing twice', async () => {
+    const result = await runSoak({ folder: await folder(), questions: 60, conversations: 4, seed: 7 });
+    assert.equal(result.questionsMissing, 0, JSON.stringify(result));
+    assert.equal(result.answersMissing, 0, JSON.stringify(result));
+    assert.equal(result.duplicated, 0, JSON.stringify(result));
+    assert.equal(result.outOfOrder, 0, JSON.stringify(result));
+    assert.ok(result.killedQuestionCopies <= 1, JSON.stringify(result));
+    assert.ok(result.deletes > 0 && result.renames > 0 && result.faults > 0, JSON.stringify(result));
   });
 });
