@@ -60,6 +60,8 @@ export const keepDeletedMs = 60 * 60_000;
 /** A window of another host that has not touched its lease for this long is taken to be gone. */
 const foreignLeaseMs = 24 * 60 * 60_000;
 const leaseHeartbeatMs = 10 * 60_000;
+/** Words appended by this window after which `words.txt` is compacted. */
+const wordsCompactionBytes = 32 * 1024 * 1024;
 
 const idPattern = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -302,8 +304,26 @@ export class ConversationStore {
 
   /** Remembers a conversation's words for search (its whole text, once per turn). */
   recordWords(id: string, texts: Iterable<string>): void {
-    void this.words.append(wordsLine(id, distinctWords(texts))).catch(() => undefined);
+    const line = wordsLine(id, distinctWords(texts));
+    this.wordsAppended += line.length;
+    void this.words.append(line).then(
+      () => {
+        // Each turn appends the conversation's words again: keep only the latest now and then.
+        if (this.wordsAppended > wordsCompactionBytes && !this.compacting && !this.closed) {
+          this.wordsAppended = 0;
+          this.compacting = this.words
+            .compactLastWins()
+            .then(() => undefined, (error: unknown) => this.log.warn(`Could not compact the search words: ${(error as Error).message}`))
+            .finally(() => {
+              this.compacting = undefined;
+            });
+        }
+      },
+      () => undefined,
+    );
   }
+
+  private wordsAppended = 0;
 
   /**
    * Conversations whose title contains `query`, or whose text has every word of it
