@@ -100,36 +100,48 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
   const killAt = Math.floor(options.questions / 2);
   let killedQuestion = '';
-  for (let q = 0; q < options.questions; q++) {
-    const id = ids[q % ids.length] ?? '';
-    const text = `Q${q} in ${id.slice(0, 8)}`;
-    if (q === killAt) {
-      killedQuestion = text;
-      const streaming = a.nextEvent();
-      void a.send({ op: 'ask', id, text, fault: 'endless' }).catch(() => undefined);
-      await streaming;
-      bPaused = true;
-      await bCurrent;
-      await a.kill();
-      a = await WindowProcess.open(options.folder);
-      // A reloaded window gets back, with undo, what B deleted while it was down.
-      const listed = new Set(((await a.send({ op: 'list' })) as { items: { id: string }[] }).items.map((item) => item.id));
-      for (const missing of ids.filter((known) => !listed.has(known))) {
-        await a.send({ op: 'restore', id: missing });
-        restoredAfterRestart++;
+  try {
+    for (let q = 0; q < options.questions; q++) {
+      const id = ids[q % ids.length] ?? '';
+      const text = `Q${q} in ${id.slice(0, 8)}`;
+      if (q === killAt) {
+        killedQuestion = text;
+        const streaming = a.nextEvent();
+        void a.send({ op: 'ask', id, text, fault: 'endless' }).catch(() => undefined);
+        await streaming;
+        bPaused = true;
+        await bCurrent;
+        await a.kill();
+        a = await WindowProcess.open(options.folder);
+        // A reloaded window gets back, with undo, what B deleted while it was down.
+        const listed = new Set(((await a.send({ op: 'list' })) as { items: { id: string }[] }).items.map((item) => item.id));
+        for (const missing of ids.filter((known) => !listed.has(known))) {
+          await a.send({ op: 'restore', id: missing });
+          restoredAfterRestart++;
+        }
+        // Its views show its conversations again (and so hold them) before the other window goes on.
+        for (const id of ids) {
+          await a.send({ op: 'show', id });
+        }
+        bPaused = false;
+        continue;
       }
-      bPaused = false;
-      continue;
+      const roll = rand();
+      const fault = roll < 0.08 ? 'error' : roll < 0.12 ? 'truncated' : undefined;
+      if (fault) {
+        faults++;
+      }
+      await ask(id, text, fault);
+      if (q % 50 === 0) {
+        keptNotices += (((await a.send({ op: 'kept' })) as { kept: string[] }).kept ?? []).length;
+      }
     }
-    const roll = rand();
-    const fault = roll < 0.08 ? 'error' : roll < 0.12 ? 'truncated' : undefined;
-    if (fault) {
-      faults++;
-    }
-    await ask(id, text, fault);
-    if (q % 50 === 0) {
-      keptNotices += (((await a.send({ op: 'kept' })) as { kept: string[] }).kept ?? []).length;
-    }
+  } catch (error) {
+    // A failed step must end the soak, not leave the other window's loop and both processes running.
+    bRunning = false;
+    await bLoop.catch(() => undefined);
+    await Promise.all([a.kill(), b.kill()]);
+    throw error;
   }
   bRunning = false;
   await bLoop;

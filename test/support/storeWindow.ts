@@ -18,6 +18,8 @@ export type WindowCommand =
   | { readonly op: 'open'; readonly folder: string; readonly nowOffsetMs?: number }
   | { readonly op: 'create' }
   | { readonly op: 'ask'; readonly id: string; readonly text: string; readonly fault?: 'error' | 'truncated' | 'endless' }
+  /** Shows a conversation, as a view does after a reload: the window holds it from then on. */
+  | { readonly op: 'show'; readonly id: string }
   | { readonly op: 'delete'; readonly id: string }
   | { readonly op: 'restore'; readonly id: string }
   | { readonly op: 'rename'; readonly id: string; readonly title: string }
@@ -111,6 +113,8 @@ async function run(library: ConversationLibrary, command: WindowCommand, keptIds
       await (library as Partial<ConversationLibrary>).flush?.call(library);
       return { status: opened.session.messages.at(-1)?.status };
     }
+    case 'show':
+      return (await library.open(command.id)) ? { ok: true } : { error: `no conversation ${command.id}` };
     case 'delete':
       await library.delete(command.id);
       await (library as Partial<ConversationLibrary>).flush?.call(library);
