@@ -27,6 +27,7 @@ import { measureFirstToken } from './firstToken';
 import { measureSecretScan } from './secretScanRepo';
 import { type FigureResult, printFigure, printSection, printTable, writeResults } from './report';
 import { measureStartup } from './startup';
+import { measureSoak, measureStoreScale } from './storeScale';
 import { measureThroughput } from './throughput';
 import { measureTokens } from './tokens';
 import { BenchBrowser } from './webviewBridge';
@@ -69,6 +70,13 @@ const figures: readonly Figure[] = [
   // In the real workbench (VS Code 1.139's server and web workbench, offline).
   { title: '8. In the workbench (100k answer in the side bar vs raw SDK)', rows: ['8. workbench side bar'], run: measureSideBar },
   { title: '9. VS Code chat view beside ours (10k and 100k answers)', rows: ['9. VS Code chat view'], run: measureNativeChat },
+  // Issue 19: the store at scale (AOAI_BENCH_STORE_MB, default 1024) and the two-window soak.
+  {
+    title: '12. Conversations at scale (10,000 conversations, 1 GB of journals; host side)',
+    rows: ['12. open the history', '12. search all text', '12. heap after opening the history', '12. switch to 500 messages'],
+    run: measureStoreScale,
+  },
+  { title: '13. Soak (two windows, 1,000 questions, faults, deletes, renames, a kill)', rows: ['13. soak: lost, doubled or out of order'], run: measureSoak },
 ];
 
 async function main(): Promise<number> {

@@ -221,6 +221,14 @@ export class ConversationJournal {
     }
   }
 
+  /** Resolves when everything recorded so far has been written (the file stays open). */
+  flush(): Promise<void> {
+    this.flushDeltas();
+    const stream = this.stream;
+    // Writes complete in order: the callback of an empty one comes after all before it.
+    return stream ? new Promise<void>((resolve) => stream.write('', () => resolve())) : Promise.resolve();
+  }
+
   /** Writes everything pending; resolves when it is on disk. */
   async close(): Promise<void> {
     this.flushDeltas();
@@ -269,7 +277,7 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
         return undefined;
       }
       const parsedProblem = parseOptionalProblem(problem);
-      if (parsedProblem === null || (extra.attachments !== undefined && !isAttachmentList(extra.attachments))) {
+      if (parsedProblem === null || !areKnownExtrasWellTyped(extra)) {
         return undefined;
       }
       const message: ChatMessage = { ...extra, id, role, text, status };
@@ -287,7 +295,9 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
     case 'end': {
       const { t: _t, id, status, problem, ...extra } = value;
       const parsedProblem = parseOptionalProblem(problem);
-      if (!isId(id) || !isStatus(status) || parsedProblem === null) {
+      // The end of an answer changes its status, problem and extra fields, never what the
+      // message is: a line that tries to is not one this code wrote.
+      if (!isId(id) || !isStatus(status) || parsedProblem === null || 'role' in extra || 'text' in extra || !areKnownExtrasWellTyped(extra)) {
         return undefined;
       }
       return { t: 'end', id, status, extra, ...(parsedProblem ? { problem: parsedProblem } : {}) };
@@ -313,6 +323,18 @@ function parseOptionalProblem(value: unknown): ProblemView | undefined | null {
   }
   const actions = value.actions.filter((action): action is FixAction => typeof action === 'string' && knownFixActions.includes(action));
   return { title: value.title, detail: value.detail, actions };
+}
+
+/**
+ * Fields other features add to a message pass through, but the ones this code knows (and the
+ * views and the model read) must have their types: one bad value skips the line, as for `msg`.
+ */
+function areKnownExtrasWellTyped(extra: Record<string, unknown>): boolean {
+  return (
+    (extra.attachments === undefined || isAttachmentList(extra.attachments)) &&
+    (extra.reasoning === undefined || typeof extra.reasoning === 'string') &&
+    (extra.usage === undefined || isUsage(extra.usage))
+  );
 }
 
 /** Attachments are sent to the model again with later questions: every field must be right. */

@@ -30,6 +30,14 @@ export class ConversationLibrary extends Disposable {
   private readonly changes = this._register(new Emitter<string>());
   /** A conversation's title or its place in the history changed (its id). */
   readonly onDidChange = this.changes.event;
+  private readonly deletes = this._register(new Emitter<{ readonly id: string; readonly title: string }>());
+  /** A conversation was deleted in this window: views showing it move on (its answer is stopped). */
+  readonly onDidDelete = this.deletes.event;
+  private readonly kept = this._register(new Emitter<string>());
+  /** Another window deleted a conversation this window went on with: it is kept, and the view says so. */
+  readonly onDidKeep = this.kept.event;
+  /** Conversations being deleted here: the end of their stopped answer is not a turn that revives them. */
+  private readonly deleting = new Set<string>();
 
   constructor(
     /** Undefined when the storage folder cannot be used: chats work, nothing is saved. */
@@ -48,6 +56,7 @@ export class ConversationLibrary extends Disposable {
   /** A new, empty conversation. */
   create(): OpenConversation {
     const id = this.newId();
+    void this.store?.hold(id);
     const session = this.track(id, new ChatSession(this.source, [], this.newId), undefined);
     const opened = { id, session };
     this.sessions.set(id, Promise.resolve(opened));
@@ -84,12 +93,13 @@ export class ConversationLibrary extends Disposable {
       return [];
     }
     await this.store.refresh();
+    this.announceKept();
     return this.store.search(query);
   }
 
-  /** Reads ahead what search needs, so the first search is as quick as the next. */
+  /** Reads ahead what search needs (the words of conversations older versions saved), once. */
   async prepareSearch(): Promise<void> {
-    await this.store?.loadSearchText();
+    await this.store?.prepareSearch();
   }
 
   /** Renames a saved conversation (another window's too: the index is read again first). */
@@ -109,9 +119,22 @@ export class ConversationLibrary extends Disposable {
     }
   }
 
-  delete(id: string): void {
-    this.store?.delete(id);
-    this.changes.fire(id);
+  /**
+   * Deletes a conversation: tombstoned at once (undo brings it back), views showing it move on,
+   * and its answer, if one is streaming, is stopped (what arrived stays in its journal).
+   */
+  async delete(id: string): Promise<void> {
+    const title = this.title(id);
+    this.deleting.add(id);
+    try {
+      this.store?.delete(id);
+      this.deletes.fire({ id, title });
+      this.changes.fire(id);
+      const open = await this.sessions.get(id);
+      await open?.session.stop();
+    } finally {
+      this.deleting.delete(id);
+    }
   }
 
   restore(id: string): void {
@@ -133,6 +156,13 @@ export class ConversationLibrary extends Disposable {
     } catch {
       return [];
     }
+  }
+
+  /** Resolves when everything recorded so far is in the files (journals, index, words). */
+  async flush(): Promise<void> {
+    const journals = await Promise.all(this.journals);
+    await Promise.all(journals.map((journal) => journal?.flush()));
+    await this.store?.flush();
   }
 
   /** Writes everything pending to disk. */
@@ -160,6 +190,8 @@ export class ConversationLibrary extends Disposable {
       return undefined;
     }
     try {
+      // Held before it is read: from now on no window removes its journal.
+      await store.hold(id);
       const opened = await store.openJournal(id);
       if (opened.skipped > 0 || opened.setAside) {
         this.log.warn(`Conversation ${id}: ${opened.skipped} unreadable entries skipped${opened.setAside ? `, unreadable file kept as ${opened.setAside}` : ''}`);
@@ -209,11 +241,19 @@ export class ConversationLibrary extends Disposable {
         if (event.type === 'busy') {
           return;
         }
-        if (event.type === 'messageAdded' || event.type === 'messageFinished' || !store.get(id)) {
-          const meta = store.get(id);
+        // The index gets one line per turn (never one per streamed piece), search the words.
+        const turn = event.type === 'messageAdded' || event.type === 'messageFinished' || event.type === 'messageRemoved' || event.type === 'cleared';
+        if (turn && !this.deleting.has(id)) {
+          const meta = store.known(id);
           const firstQuestion = event.type === 'messageAdded' && event.message.role === 'user' && !meta?.title && !meta?.renamed;
-          store.update(id, firstQuestion ? { title: titleFromQuestion(event.message.text) } : {});
+          store.recordTurn(id, session.messages.length, firstQuestion ? { title: titleFromQuestion(event.message.text) } : {});
+          if (event.type !== 'messageAdded') {
+            store.recordWords(id, texts(session.messages));
+          }
           this.changes.fire(id);
+          // Another window may have deleted it meanwhile: this turn kept it; say so.
+          this.announceKept();
+          void store.refresh().then(() => this.announceKept());
         }
         if (opened) {
           opened.record(event);
@@ -226,5 +266,20 @@ export class ConversationLibrary extends Disposable {
       }),
     );
     return session;
+  }
+
+  private announceKept(): void {
+    for (const id of this.store?.takeRevived() ?? []) {
+      if (this.sessions.has(id)) {
+        this.changes.fire(id);
+        this.kept.fire(id);
+      }
+    }
+  }
+}
+
+function* texts(messages: readonly ChatMessage[]): Iterable<string> {
+  for (const message of messages) {
+    yield message.text;
   }
 }

@@ -1,9 +1,11 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { AttachmentView } from '../common/protocol';
 
 /**
  * Context the user attached to a question (a selection, a file): how big it is, how it is cut
- * when too large, and how it is put in front of the question for the model. Nothing here reads
- * files; the host reads only what the user picked and hands the text in.
+ * when too large, and how it is put in front of the question for the model. The host reads only
+ * what the user picked (`readFileForAttachment`) and hands the text in.
  */
 export interface Attachment extends AttachmentView {
   /** What is sent: the whole text, or its beginning when it was cut. */
@@ -71,11 +73,58 @@ export function questionWithContext(question: string, attachments: readonly Atta
     const longestRun = Math.max(2, ...[...attachment.text.matchAll(/`+/g)].map((match) => match[0].length));
     const fence = '`'.repeat(longestRun + 1);
     const what = attachment.kind === 'selection' ? 'Selection from' : 'File';
-    const language = attachment.language ? ` (${attachment.language})` : '';
+    // The name and language come from file names and saved journals, so they are data, not
+    // prompt text: quoted on one line, and the fence's info string a plain language id.
+    const languageId = attachment.language.replace(/[^A-Za-z0-9_+#.-]/g, '');
+    const language = languageId ? ` (${languageId})` : '';
     const note = attachment.note ? `\n${attachment.note}` : '';
-    return `${what} ${attachment.name}${language}:\n${fence}${attachment.language}\n${attachment.text}\n${fence}${note}`;
+    return `${what} ${quotedName(attachment.name)}${language}:\n${fence}${languageId}\n${attachment.text}\n${fence}${note}`;
   });
   return `${parts.join('\n\n')}\n\n${question}`;
+}
+
+/** A name as one quoted line: JSON escapes quotes, newlines and control characters; backticks too. */
+function quotedName(name: string): string {
+  return JSON.stringify(name).replace(/`/g, '\\u0060');
+}
+
+/** Bytes of a file read to attach it; `cut` when the file is larger than what was read. */
+export interface AttachableBytes {
+  readonly bytes: Uint8Array;
+  readonly size: number;
+  readonly cut: boolean;
+}
+
+/** Files larger than this are not read whole just to be cut (the attachment keeps their start). */
+export const maxAttachmentReadBytes = 4 * 1024 * 1024;
+
+/**
+ * Reads at most `maxBytes` of a regular file. A FIFO, a device (`/dev/zero`), a socket or a
+ * folder is refused before anything is read: opened without blocking and checked on the open
+ * handle (so a file swapped for a FIFO after a check cannot slip through), and the size is known
+ * before the read, which never asks for more than the cap.
+ */
+export async function readFileForAttachment(path: string, maxBytes = maxAttachmentReadBytes): Promise<AttachableBytes> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new Error(`${path} is not a regular file`);
+    }
+    const length = Math.min(stat.size, maxBytes);
+    const bytes = Buffer.alloc(length);
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await handle.read(bytes, filled, length - filled, filled);
+      if (bytesRead === 0) {
+        break; // The file shrank meanwhile.
+      }
+      filled += bytesRead;
+    }
+    return { bytes: bytes.subarray(0, filled), size: stat.size, cut: stat.size > filled };
+  } finally {
+    await handle.close();
+  }
 }
 
 function countLines(text: string): number {

@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
-import type { PickedContext } from '../chat/editorContext';
+import { type AttachableBytes, maxAttachmentReadBytes, type PickedContext, readFileForAttachment } from '../chat/editorContext';
 import type { EditorActions } from '../webviewHost/conversationController';
-
-/** Files larger than this are not read whole just to be cut (the attachment keeps its start). */
-const maxReadBytes = 4 * 1024 * 1024;
 
 /**
  * The conversations feature's hands in VS Code: puts code where the user asked, reads the files
@@ -103,6 +100,9 @@ export function createEditorActions(context: vscode.ExtensionContext, log: vscod
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(markdown));
       await vscode.window.showTextDocument(target, { preview: true });
     },
+    notifyKept(title) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" was deleted in another window. It is kept, because you went on with it here.', title));
+    },
     async copyText(text) {
       await vscode.env.clipboard.writeText(text);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Answer copied as Markdown'), 2000);
@@ -134,23 +134,22 @@ async function readAll(uris: readonly vscode.Uri[], log: vscode.LogOutputChannel
   const picked: PickedContext[] = [];
   for (const uri of uris) {
     try {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory) {
-        continue;
-      }
       // An open document has the user's unsaved text and its language.
       const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
       if (open) {
         picked.push(fromDocument(open));
         continue;
       }
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      const head = bytes.subarray(0, Math.min(bytes.length, maxReadBytes));
+      const read = await readCapped(uri);
+      if (!read) {
+        continue; // A folder: nothing to attach.
+      }
+      const head = read.bytes;
       if (head.subarray(0, 8000).includes(0)) {
         void vscode.window.showWarningMessage(vscode.l10n.t('{0} looks like a binary file and was not attached.', displayName(uri)));
         continue;
       }
-      if (bytes.length > maxReadBytes) {
+      if (read.cut) {
         // Cut later to the attachment limit anyway; the language is not needed to send a start.
         picked.push({ kind: 'file', name: displayName(uri), language: '', text: new TextDecoder().decode(head) });
         continue;
@@ -162,6 +161,29 @@ async function readAll(uris: readonly vscode.Uri[], log: vscode.LogOutputChannel
     }
   }
   return picked;
+}
+
+/**
+ * At most `maxAttachmentReadBytes` of a regular file; undefined for a folder. Local files go
+ * through `readFileForAttachment` (FIFOs and devices refused on the open handle); other file
+ * systems are asked for the type and size first, and a file larger than the cap is not read.
+ */
+async function readCapped(uri: vscode.Uri): Promise<AttachableBytes | undefined> {
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.type & vscode.FileType.Directory) {
+    return undefined;
+  }
+  if (uri.scheme === 'file') {
+    return readFileForAttachment(uri.fsPath);
+  }
+  if (!(stat.type & vscode.FileType.File)) {
+    throw new Error('not a regular file');
+  }
+  if (stat.size > maxAttachmentReadBytes) {
+    throw new Error(`larger than ${maxAttachmentReadBytes} bytes`);
+  }
+  const bytes = await vscode.workspace.fs.readFile(uri);
+  return { bytes: bytes.subarray(0, maxAttachmentReadBytes), size: bytes.length, cut: bytes.length > maxAttachmentReadBytes };
 }
 
 /** Fence labels models use that are not VS Code language ids. */

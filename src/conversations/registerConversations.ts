@@ -4,6 +4,7 @@ import { Emitter } from '../common/events';
 import type { AnswerSource } from '../chat/answerSource';
 import { ConversationLibrary, type OpenConversation } from '../chat/conversationLibrary';
 import { ConversationStore } from '../chat/conversationStore';
+import { importOlderHistory, olderHistoryFolders, workspaceKey } from '../chat/historyLocation';
 import type { PickedContext } from '../chat/editorContext';
 import { messageForWebview } from '../chat/editorContext';
 import { conversationToMarkdown } from '../chat/markdownExport';
@@ -46,8 +47,7 @@ const rememberedKey = (kind: SurfaceKind) => `azureOpenAIChat.conversation.${kin
  */
 export function registerConversations(context: vscode.ExtensionContext, deps: ConversationsDeps): Conversations {
   const { log } = deps;
-  const folder = context.storageUri ?? context.globalStorageUri;
-  const library = openLibrary(folder, deps);
+  const library = openLibrary(context, deps);
   const editor = createEditorActions(context, log);
   const bindings = new Map<SurfaceKind, ChatWebviewBinding>();
   let lastUsed: SurfaceKind | undefined;
@@ -244,13 +244,30 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
   };
 }
 
-async function openLibrary(folder: vscode.Uri, deps: ConversationsDeps): Promise<ConversationLibrary> {
+/**
+ * The history of this workspace, the same for all its windows: in global storage under a key
+ * of the workspace (its workspace file, or its folders), not in the window's own storage folder,
+ * which a second window gets as `<id>-1`. What earlier versions saved in the storage folders of
+ * this workspace is imported (copied, never removed). Without a workspace: global storage.
+ */
+async function openLibrary(context: vscode.ExtensionContext, deps: ConversationsDeps): Promise<ConversationLibrary> {
   const { log } = deps;
   try {
-    const store = await ConversationStore.open(vscode.Uri.joinPath(folder, 'conversations').fsPath, log, {
-      legacyJournal: vscode.Uri.joinPath(folder, 'conversation.jsonl').fsPath,
+    const key = workspaceKey({ workspaceFile: vscode.workspace.workspaceFile?.toString(), folders: (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.toString()) });
+    const home = key ? vscode.Uri.joinPath(context.globalStorageUri, 'workspaces', key) : context.globalStorageUri;
+    const older = context.storageUri ?? context.globalStorageUri;
+    const store = await ConversationStore.open(vscode.Uri.joinPath(home, 'conversations').fsPath, log, {
+      legacyJournal: vscode.Uri.joinPath(older, 'conversation.jsonl').fsPath,
     });
-    log.info(`Conversation history: ${store.list().length} saved conversations`);
+    if (key && context.storageUri?.scheme === 'file') {
+      for (const from of await olderHistoryFolders(context.storageUri.fsPath)) {
+        const imported = await importOlderHistory(store, from, log);
+        if (imported > 0) {
+          log.info(`Imported ${imported} conversations saved in ${from}`);
+        }
+      }
+    }
+    log.info(`Conversation history: ${store.list().length} saved conversations in ${store.folder}`);
     return new ConversationLibrary(store, deps.source, log);
   } catch (error) {
     // Chatting matters more than saving: go on without history and say so.

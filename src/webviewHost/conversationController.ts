@@ -19,6 +19,8 @@ export interface EditorActions {
   askTitle(current: string): Promise<string | undefined>;
   exportMarkdown(title: string, markdown: string): Promise<void>;
   copyText(text: string): Promise<void>;
+  /** Tells the user another window deleted the conversation they went on with here, and that it is kept. */
+  notifyKept?(title: string): void;
 }
 
 export interface ConversationDeps {
@@ -88,6 +90,23 @@ export class ConversationController extends Disposable {
           this.postTitle();
         }
         this.scheduleHistoryRefresh();
+      }),
+    );
+    this._register(
+      deps.library.onDidDelete(({ id, title }) => {
+        // Deleted from another view of this window (the side bar's history, say): its answer
+        // was stopped; this view moves on to a new chat and offers the undo.
+        if (id === this.currentConversation.id) {
+          this.view.post({ type: 'conversationDeleted', id, title });
+          this.switchTo(deps.library.create());
+        }
+      }),
+    );
+    this._register(
+      deps.library.onDidKeep((id) => {
+        if (id === this.currentConversation.id) {
+          deps.editor.notifyKept?.(deps.library.title(id));
+        }
       }),
     );
     this._register({ dispose: () => clearTimeout(this.historyRefresh) });
@@ -191,10 +210,11 @@ export class ConversationController extends Disposable {
       }
       case 'deleteConversation': {
         const title = library.title(message.id);
-        library.delete(message.id);
-        this.view.post({ type: 'conversationDeleted', id: message.id, title });
-        if (message.id === this.currentConversation.id) {
-          this.switchTo(library.create());
+        const showing = message.id === this.currentConversation.id;
+        // A view showing it (this one included) moves on when the library says it is deleted.
+        await library.delete(message.id);
+        if (!showing) {
+          this.view.post({ type: 'conversationDeleted', id: message.id, title });
         }
         return;
       }

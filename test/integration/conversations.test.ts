@@ -66,7 +66,7 @@ suite('Conversations', () => {
     assert.ok(request);
     const last = ((request.body as ChatRequestBody).messages ?? []).at(-1);
     assert.equal(last?.role, 'user');
-    assert.match(last?.content ?? '', /^Selection from Untitled-\d+:1-2 \(python\):\n```python\ndef add\(a, b\):\n    return a \+ b\n```\n\nWhat does this do\?$/);
+    assert.match(last?.content ?? '', /^Selection from "Untitled-\d+:1-2" \(python\):\n```python\ndef add\(a, b\):\n    return a \+ b\n```\n\nWhat does this do\?$/);
     const question = (await api.messages())[0];
     assert.equal(question?.attachments?.[0]?.kind, 'selection');
     // An unsaved editor left open makes closing it ask to save (a dialog tests may not show),

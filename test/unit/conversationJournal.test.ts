@@ -71,7 +71,7 @@ describe('conversation journal on disk', () => {
         line({ t: 'msg', id: 'bad4', role: 'assistant', text: 'x', status: 'error', problem: { title: 3 } }),
         line({ t: 'msg', id: 'a', role: 'assistant', text: 'answer', status: 'streaming', reasoning: 'thought about it' }),
         line({ t: 'delta', id: 'a', text: 7 }),
-        line({ t: 'end', id: 'a', status: 'done', usage: { totalTokens: 12 } }),
+        line({ t: 'end', id: 'a', status: 'done', laterFeature: { totalTokens: 12 } }),
         line({ t: 'end', id: 'q', status: 'nonsense' }),
         '',
       ].join('\n'),
@@ -88,7 +88,7 @@ describe('conversation journal on disk', () => {
     assert.equal(opened.skipped, 6);
     const answer = opened.messages[1] as unknown as Record<string, unknown>;
     assert.equal(answer.reasoning, 'thought about it');
-    assert.deepEqual(answer.usage, { totalTokens: 12 });
+    assert.deepEqual(answer.laterFeature, { totalTokens: 12 });
   });
 
   test('a torn last line is skipped, and what is appended after it is not glued onto it', async () => {

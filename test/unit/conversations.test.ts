@@ -179,7 +179,7 @@ describe('editor context', () => {
     const attachment = makeAttachment({ kind: 'file', name: 'src/a.ts', language: 'typescript', text: 'const a = "```";' }, 'id1');
     assert.equal(attachment.tokens, estimateTokens('const a = "```";'));
     const content = questionWithContext('What does it do?', [attachment]);
-    assert.match(content, /^File src\/a\.ts \(typescript\):\n````typescript\nconst a = "```";\n````\n\nWhat does it do\?$/);
+    assert.match(content, /^File "src\/a\.ts" \(typescript\):\n````typescript\nconst a = "```";\n````\n\nWhat does it do\?$/);
   });
 
   test('a large file is cut at a line end, with a note the model and the chip both show', () => {
@@ -223,7 +223,7 @@ describe('a view and its conversations', () => {
     surface.fromWebview({ type: 'send', text: 'Explain' });
     await initial.session.whenIdle();
     await settle();
-    assert.match(source.requests[0]?.at(-1)?.content ?? '', /^File src\/main\.py \(python\):\n```python\nprint\("hi"\)\n```\n\nExplain$/);
+    assert.match(source.requests[0]?.at(-1)?.content ?? '', /^File "src\/main\.py" \(python\):\n```python\nprint\("hi"\)\n```\n\nExplain$/);
     assert.deepEqual(surface.last('attachments')?.items, []);
     const added = surface.posted.find((message) => message.type === 'messageAdded' && message.message.role === 'user');
     assert.ok(added?.type === 'messageAdded');
