@@ -7,6 +7,7 @@ import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
 import type { Attachment } from './editorContext';
 import { type DeploymentChoice, isDeploymentChoice } from './deploymentChoice';
+import { DeltaBatcher } from './deltaBatcher';
 
 /**
  * One conversation on disk as an append-only journal of JSON lines: one line per change, so a
@@ -139,9 +140,11 @@ export interface JournalOpenResult {
 
 export class ConversationJournal {
   private stream: WriteStream | undefined;
-  private pendingDeltas = new Map<string, string>();
-  private pendingReasoning = new Map<string, string>();
-  private flushScheduled = false;
+  /**
+   * The same batcher as the webview binding's: a line per answer per event-loop turn, and at
+   * least every 100 ms in a long one (crash safety without a line per chunk).
+   */
+  private readonly deltas = new DeltaBatcher((kind, id, text) => this.write(kind === 'text' ? { t: 'delta', id, text } : { t: 'reason', id, text }), 100);
 
   private constructor(
     private readonly path: string,
@@ -179,18 +182,10 @@ export class ConversationJournal {
         this.write({ t: 'msg', ...event.message });
         break;
       case 'delta':
-        this.pendingDeltas.set(event.messageId, (this.pendingDeltas.get(event.messageId) ?? '') + event.text);
-        if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flushDeltas());
-        }
+        this.deltas.add('text', event.messageId, event.text);
         break;
       case 'reasoningDelta':
-        this.pendingReasoning.set(event.messageId, (this.pendingReasoning.get(event.messageId) ?? '') + event.text);
-        if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flushDeltas());
-        }
+        this.deltas.add('reasoning', event.messageId, event.text);
         break;
       case 'usage':
         this.flushDeltas();
@@ -209,8 +204,7 @@ export class ConversationJournal {
         this.write({ t: 'rm', id: event.messageId });
         break;
       case 'cleared':
-        this.pendingDeltas.clear();
-        this.pendingReasoning.clear();
+        this.deltas.clear();
         this.write({ t: 'clear' });
         break;
       case 'busy':
@@ -240,15 +234,7 @@ export class ConversationJournal {
   }
 
   private flushDeltas(): void {
-    this.flushScheduled = false;
-    for (const [id, text] of this.pendingReasoning) {
-      this.write({ t: 'reason', id, text });
-    }
-    this.pendingReasoning.clear();
-    for (const [id, text] of this.pendingDeltas) {
-      this.write({ t: 'delta', id, text });
-    }
-    this.pendingDeltas.clear();
+    this.deltas.flush();
   }
 
   /** One `write` per line: appends from several windows then interleave whole lines. */

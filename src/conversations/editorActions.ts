@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type AttachableBytes, maxAttachmentReadBytes, type PickedContext, readFileForAttachment } from '../chat/editorContext';
 import type { EditorActions } from '../webviewHost/conversationController';
+import { checkSecretsBeforeSending } from './secretPrompt';
 
 /**
  * The conversations feature's hands in VS Code: puts code where the user asked, reads the files
@@ -99,6 +100,12 @@ export function createEditorActions(context: vscode.ExtensionContext, log: vscod
       }
       await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(markdown));
       await vscode.window.showTextDocument(target, { preview: true });
+    },
+    checkSecrets(text, source) {
+      // A `.env`-named attachment turns on the rules for its assignments.
+      return source.kind === 'question'
+        ? checkSecretsBeforeSending(text, vscode.l10n.t('Your question'))
+        : checkSecretsBeforeSending(text, source.name, source.name.replace(/:\d+(-\d+)?$/, ''));
     },
     notifyKept(title) {
       void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" was deleted in another window. It is kept, because you went on with it here.', title));

@@ -166,7 +166,7 @@ export function registerConversations(context: vscode.ExtensionContext, deps: Co
       void vscode.window.showInformationMessage(vscode.l10n.t('Select some text in an editor first.'));
       return;
     }
-    (await reveal())?.attach([picked]);
+    await (await reveal())?.attach([picked]);
   };
 
   context.subscriptions.push(

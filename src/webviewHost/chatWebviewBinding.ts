@@ -146,12 +146,7 @@ export class ChatWebviewBinding extends Disposable {
         void this.sendSnapshot();
         break;
       case 'send':
-        if (this.conversations ? this.conversations.send(message.text) : session.send(message.text)) {
-          this.deps.onDidAsk?.();
-        } else {
-          // Busy: give the question back rather than lose it.
-          this.post({ type: 'restoreDraft', text: message.text });
-        }
+        void this.sendQuestion(message.text);
         break;
       case 'stop':
         void session.stop();
@@ -212,6 +207,16 @@ export class ChatWebviewBinding extends Disposable {
       default:
         // A message type added to the protocol without a case here does not compile.
         return assertNever(message);
+    }
+  }
+
+  private async sendQuestion(text: string): Promise<void> {
+    const sent = this.conversations ? await this.conversations.send(text) : this.session.send(text);
+    if (sent) {
+      this.deps.onDidAsk?.();
+    } else {
+      // Busy, or the secret warning was cancelled: give the question back rather than lose it.
+      this.post({ type: 'restoreDraft', text });
     }
   }
 

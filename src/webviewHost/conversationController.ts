@@ -21,7 +21,15 @@ export interface EditorActions {
   copyText(text: string): Promise<void>;
   /** Tells the user another window deleted the conversation they went on with here, and that it is kept. */
   notifyKept?(title: string): void;
+  /**
+   * Looks for secrets (keys, tokens, connection strings, `.env` values) in text about to be sent,
+   * and asks: the text to send (masked or as it was), or undefined when the user cancelled.
+   */
+  checkSecrets?(text: string, source: SecretSource): Promise<string | undefined>;
 }
+
+/** Where text about to be sent comes from, for the secret warning's wording and `.env` rules. */
+export type SecretSource = { readonly kind: 'question' } | { readonly kind: 'attachment'; readonly name: string };
 
 export interface ConversationDeps {
   readonly library: ConversationLibrary;
@@ -131,10 +139,18 @@ export class ConversationController extends Disposable {
     this.view.post({ type: 'attachments', items: this.pending.map(attachmentView) });
   }
 
-  /** Sends a question with what is attached; false (and the chips kept) when busy. */
-  send(text: string): boolean {
+  /**
+   * Sends a question with what is attached; false (and the chips kept) when busy or when the
+   * user cancelled the secret warning, so the question goes back into the box.
+   */
+  async send(text: string): Promise<boolean> {
+    const { session } = this.currentConversation;
+    if (session.busy) {
+      return false;
+    }
+    const checked = this.deps.editor.checkSecrets ? await this.deps.editor.checkSecrets(text, { kind: 'question' }) : text;
     const attachments = this.pending;
-    if (!this.currentConversation.session.send(text, attachments)) {
+    if (checked === undefined || this.currentConversation.session !== session || !session.send(checked, attachments)) {
       return false;
     }
     this.pending = [];
@@ -173,13 +189,23 @@ export class ConversationController extends Disposable {
     this.view.post({ type: 'showHistory' });
   }
 
-  /** Adds context for the next question (from a command, a button or a drop). */
-  attach(picked: readonly PickedContext[]): void {
-    if (picked.length === 0) {
+  /**
+   * Adds context for the next question (from a command, a button or a drop). What would be
+   * sent is checked for secrets first; an item the user cancels is not attached.
+   */
+  async attach(picked: readonly PickedContext[]): Promise<void> {
+    const added: Attachment[] = [];
+    for (const item of picked) {
+      const attachment = makeAttachment(item, randomUUID());
+      const checked = this.deps.editor.checkSecrets ? await this.deps.editor.checkSecrets(attachment.text, { kind: 'attachment', name: attachment.name }) : attachment.text;
+      if (checked !== undefined) {
+        added.push(checked === attachment.text ? attachment : makeAttachment({ ...item, text: checked }, attachment.id));
+      }
+    }
+    if (added.length === 0) {
       return;
     }
     // The same file or selection twice is one chip, with the newer text.
-    const added = picked.map((item) => makeAttachment(item, randomUUID()));
     this.pending = [...this.pending.filter((old) => !added.some((item) => item.name === old.name)), ...added];
     this.view.post({ type: 'attachments', items: this.pending.map(attachmentView) });
     this.view.post({ type: 'focusInput' });
@@ -235,14 +261,14 @@ export class ConversationController extends Disposable {
         return;
       case 'attachActiveFile': {
         const file = await editor.activeFile();
-        this.attach(file ? [file] : []);
+        await this.attach(file ? [file] : []);
         return;
       }
       case 'attachFiles':
-        this.attach(await editor.pickFiles());
+        await this.attach(await editor.pickFiles());
         return;
       case 'attachUris':
-        this.attach(await editor.readUris(message.uris));
+        await this.attach(await editor.readUris(message.uris));
         return;
       case 'removeAttachment':
         this.pending = this.pending.filter((item) => item.id !== message.id);

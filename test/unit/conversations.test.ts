@@ -13,6 +13,7 @@ import { ConversationLibrary } from '../../src/chat/conversationLibrary';
 import { ConversationStore, importedConversationId, titleFromQuestion } from '../../src/chat/conversationStore';
 import { estimateTokens, makeAttachment, maxAttachmentCharacters, questionWithContext } from '../../src/chat/editorContext';
 import { conversationToMarkdown } from '../../src/chat/markdownExport';
+import { findSecrets, maskSecrets } from '../../src/chat/secretScan';
 import { silentLogger } from '../../src/logging/logger';
 import type { EditorActions } from '../../src/webviewHost/conversationController';
 import { parseWebviewMessage } from '../../src/webviewHost/messageValidation';
@@ -194,7 +195,7 @@ describe('editor context', () => {
 });
 
 describe('a view and its conversations', () => {
-  async function view(path?: string) {
+  async function view(path?: string, extra: Partial<EditorActions> = {}) {
     const source = new EchoSource();
     const { library } = await openLibrary(path ?? (await folder()), source);
     const exported: string[] = [];
@@ -202,6 +203,7 @@ describe('a view and its conversations', () => {
       activeFile: async () => ({ kind: 'file', name: 'src/main.py', language: 'python', text: 'print("hi")' }),
       exportMarkdown: async (_title, markdown) => void exported.push(markdown),
       askTitle: async () => 'A better title',
+      ...extra,
     });
     const initial = library.create();
     const surface = new FakeSurface('panel');
@@ -214,6 +216,53 @@ describe('a view and its conversations', () => {
     await settle();
     return { source, library, surface, binding, initial, exported };
   }
+
+  describe('secrets before sending', () => {
+    // Built at run time, so this file holds no key-shaped text.
+    const key = Array.from({ length: 32 }, (_, i) => '0123456789abcdef'[(i * 7 + 3) % 16]).join('');
+    const envFile = { kind: 'file' as const, name: 'deploy.env', language: 'dotenv', text: `AZURE_OPENAI_ENDPOINT=https://contoso.openai.azure.com\nAZURE_OPENAI_API_KEY=${key}\n` };
+    const choosing = (choice: 'masked' | 'asIs' | 'cancel', asked: string[]) => ({
+      activeFile: async () => envFile,
+      checkSecrets: async (text: string, source: { kind: string; name?: string }) => {
+        const findings = findSecrets(text, source.kind === 'attachment' ? source.name : undefined);
+        if (findings.length === 0) {
+          return text;
+        }
+        asked.push(`${source.kind}: ${findings.map((finding) => finding.label).join(', ')}`);
+        return choice === 'masked' ? maskSecrets(text, findings) : choice === 'asIs' ? text : undefined;
+      },
+    });
+
+    test('an attached .env file warns, and "send masked" leaves the value out of what the model is sent', async () => {
+      const asked: string[] = [];
+      const { surface, source, initial } = await view(undefined, choosing('masked', asked));
+      surface.fromWebview({ type: 'attachActiveFile' });
+      await settle();
+      assert.equal(asked.length, 1, 'the user was asked once, naming what was found');
+      assert.match(asked[0] ?? '', /^attachment: /);
+      surface.fromWebview({ type: 'send', text: 'Why does this fail?' });
+      await initial.session.whenIdle();
+      await settle();
+      const sent = JSON.stringify(source.requests[0]);
+      assert.ok(!sent.includes(key), 'the key reached the model');
+      assert.match(sent, /AZURE_OPENAI_ENDPOINT=https:\/\/contoso\.openai\.azure\.com/, 'the rest of the file is sent');
+      assert.match(sent, /\[masked: /);
+    });
+
+    test('"cancel" attaches nothing; a question holding a secret is given back, not sent', async () => {
+      const asked: string[] = [];
+      const { surface, source } = await view(undefined, choosing('cancel', asked));
+      surface.fromWebview({ type: 'attachActiveFile' });
+      await settle();
+      assert.deepEqual(surface.last('attachments')?.items ?? [], []);
+      const question = `my key is AZURE_OPENAI_API_KEY=${key}, why 401?`;
+      surface.fromWebview({ type: 'send', text: question });
+      await settle();
+      assert.equal(source.requests.length, 0);
+      assert.equal(surface.last('restoreDraft')?.text, question);
+      assert.equal(asked.length, 2);
+    });
+  });
 
   test('attached context goes with the next question only, as chips without the text', async () => {
     const { surface, source, initial } = await view();
