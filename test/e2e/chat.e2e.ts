@@ -201,7 +201,7 @@ const STEPS: readonly JourneyStep<World>[] = [
       await waitForStatus(await ask(sidebar, 'Summarise this, please.'), 'done', world.timeoutMs);
       const request = world.standIns.aoai.requests[before];
       const sent = (request?.body as { messages?: { role: string; content: string }[] } | undefined)?.messages?.at(-1)?.content ?? '';
-      assert(/^Selection from README\.md:1-\d+ \(markdown\):\n```markdown\n# Test workspace\n/.test(sent), `the request did not carry the selection: ${sent.slice(0, 200)}`);
+      assert(/^Selection from "README\.md:1-\d+" \(markdown\):\n```markdown\n# Test workspace\n/.test(sent), `the request did not carry the selection: ${sent.slice(0, 200)}`);
       assert(sent.endsWith('Summarise this, please.'), 'the question is not last');
       assert((await sidebar.locator('.message.user').last().locator('.attachment-chip').count()) === 1, 'the question shows no chip');
     },

@@ -99,9 +99,17 @@ const STEPS: readonly JourneyStep<World>[] = [
       const row = page.locator('.setting-item-contents', { has: page.locator('.setting-item-label', { hasText: /^Deployment$/ }) }).first();
       const input = row.locator('.setting-item-control input').first();
       await input.waitFor({ timeout: world.timeoutMs });
-      await input.click();
-      // Typed through the keyboard: the Settings list re-renders its rows as the value changes.
-      await page.keyboard.type(world.standIns.deployment);
+      // Typed through the keyboard: the Settings list re-renders its rows as the value changes,
+      // and on a busy machine a re-render can swallow the first keys; type again until the
+      // input holds the whole name, as a user would after looking at it.
+      for (let attempt = 1; ; attempt++) {
+        await input.click();
+        await page.keyboard.press('ControlOrMeta+A');
+        await page.keyboard.type(world.standIns.deployment, { delay: 20 });
+        if ((await input.inputValue().catch(() => '')) === world.standIns.deployment || attempt === 3) {
+          break;
+        }
+      }
       await page.keyboard.press('Tab');
       // The walkthrough page under the Settings editor updates as the setting is written.
       await waitFor(async () => (await ticks(world)).pickDeployment, world.timeoutMs, async () =>
