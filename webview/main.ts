@@ -15,6 +15,7 @@ import { ModelsUi } from './models';
 import { actionLabels } from './problems';
 import { Host } from './vscodeApi';
 import { WaitNotice } from './waitNotice';
+import { SpendUi } from './spend';
 
 const host = new Host();
 const root = document.getElementById('chat-root') ?? document.body.appendChild(document.createElement('div'));
@@ -24,6 +25,7 @@ const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
 const models = new ModelsUi((id) => messages.elementFor(id), (effort) => host.post({ type: 'setReasoningEffort', effort }));
 const waits = new WaitNotice((id) => messages.elementFor(id));
+const spend = new SpendUi((id) => messages.elementFor(id), (message) => host.post(message));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
@@ -48,7 +50,8 @@ if (root.dataset.surface !== 'sidebar') {
   newChat.addEventListener('click', () => host.post({ type: 'newChat' }));
   topBar.append(newChat);
 }
-root.append(topBar, messages.element, composer.element);
+root.append(topBar, spend.element, messages.element, spend.warningElement, composer.element);
+spend.listen(root);
 // Conversations feature: history, title, context chips, code and turn actions.
 const conversations = new ConversationsUi({
   root,
@@ -160,6 +163,11 @@ function handle(message: HostToWebviewMessage): void {
     case 'sendingStartsAt':
     case 'modelState':
       models.handle(message);
+      return;
+    case 'spend':
+    case 'filterNotice':
+    case 'budgetWarning':
+      spend.handle(message);
       return;
     default:
       assertNever(message);

@@ -8,6 +8,7 @@
 import type { ChatMessageView, ModelsHostMessage, ModelStateView, ReasoningEffortValue, UsageView } from '../src/common/protocol';
 import { element } from './dom';
 import { renderMarkdown } from './markdown';
+import { formatCost } from './spend';
 
 const numbers = new Intl.NumberFormat('en-US');
 
@@ -125,9 +126,17 @@ export class ModelsUi {
       return;
     }
     root.querySelector(':scope > .usage')?.remove();
-    const parts = [`${numbers.format(usage.inputTokens)} in`, `${numbers.format(usage.outputTokens)} out`];
+    const parts = [`${numbers.format(usage.inputTokens)} in`];
+    // Spend: the cached part of the input (billed at a discount), and the cost where a price is set.
+    if (usage.cachedInputTokens) {
+      parts.push(`${numbers.format(usage.cachedInputTokens)} cached`);
+    }
+    parts.push(`${numbers.format(usage.outputTokens)} out`);
     if (usage.reasoningTokens > 0) {
       parts.push(`${numbers.format(usage.reasoningTokens)} reasoning`);
+    }
+    if (usage.cost !== undefined) {
+      parts.push(`≈ ${formatCost(usage.cost)}`);
     }
     root.append(element('div', { className: 'usage', text: `Tokens: ${parts.join(' · ')}` }));
     if (usage.contextWindow) {

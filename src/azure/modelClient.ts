@@ -100,7 +100,8 @@ export class AzureModelClient {
       let firstAt: number | undefined;
       let emitted = 0;
       const forward: ModelEventSink = (event) => {
-        if (event.type !== 'usage') {
+        // Counts and annotations are not answer: a request may still be retried after them.
+        if (event.type !== 'usage' && event.type !== 'quota' && event.type !== 'contentFilter') {
           firstAt ??= Date.now();
           emitted++;
         }

@@ -1,7 +1,7 @@
 import { AnswerError } from '../azure/answerError';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
 import type { AzureModelClient, DeploymentInfo } from '../azure/modelClient';
-import type { ModelMessage } from '../azure/modelRequest';
+import type { ModelMessage, TokenUsage } from '../azure/modelRequest';
 import { type CountTokens, loadTokenCounter } from '../azure/tokenCounter';
 import type { ConnectionTarget } from '../config/connectionTarget';
 import type { ConnectionResult } from '../connection/connectionManager';
@@ -15,6 +15,8 @@ export interface AzureAnswerSourceDeps {
   readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionResult>;
   /** Counts tokens; the lazily loaded tokenizer by default. */
   readonly countTokens?: () => Promise<CountTokens>;
+  /** Spend: the estimated cost of an answer's tokens on this deployment, when a price is known. */
+  readonly costOf?: (info: DeploymentInfo, usage: TokenUsage) => number | undefined;
 }
 
 /**
@@ -86,8 +88,16 @@ export class AzureAnswerSource implements AnswerSource {
           case 'reasoning':
             onDetail?.({ type: 'reasoning', text: event.text });
             break;
-          case 'usage':
-            onDetail?.({ type: 'usage', usage: event.usage, ...(info ? { contextWindow: info.profile.contextWindow } : {}) });
+          case 'usage': {
+            const cost = info ? this.deps.costOf?.(info, event.usage) : undefined;
+            onDetail?.({ type: 'usage', usage: event.usage, ...(info ? { contextWindow: info.profile.contextWindow } : {}), ...(cost !== undefined ? { cost } : {}) });
+            break;
+          }
+          case 'quota':
+            onDetail?.({ type: 'quota', quota: event.quota });
+            break;
+          case 'contentFilter':
+            onDetail?.({ type: 'contentFilter', source: event.source, findings: event.findings });
             break;
           case 'waiting':
             onDetail?.({ type: 'waiting', ms: event.ms, reason: event.reason });

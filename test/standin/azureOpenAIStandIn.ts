@@ -38,7 +38,7 @@ import {
   responsesNeedNewerApiVersion,
   type StandInModel,
 } from './modelRules';
-import { type ResponsesContentFilter, ResponsesFrames } from './responsesFrames';
+import { type ResponsesContentFilter, ResponsesFrames, type ResponsesUsage } from './responsesFrames';
 import { ResponseWriter } from './responseWriter';
 import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, type ScriptedToolCall, splitBySize, splitWords } from './scenario';
 import { DONE_FRAME, SseFrames, type StreamFilters } from './sseFrames';
@@ -401,12 +401,12 @@ export class AzureOpenAIStandIn {
     const sent = await this.writeText(writer, chunks, delayMs, scenario, (text) => frames.textDelta(text));
     if (sent === undefined || (await this.endedByFault(writer, scenario))) {return;}
     if (delayMs > 0 && !(await writer.flush())) {return;}
-    const usage = {
+    const usage: ResponsesUsage = {
       input_tokens: countPromptTokens(input, instructions),
       output_tokens: approximateTokens(sent) + (served.model.reasoning ? 64 : 0),
       reasoning_tokens: served.model.reasoning ? 64 : 0,
-      cached_tokens: cachedTokens,
     };
+    usage.cached_tokens = Math.min(cachedTokens, usage.input_tokens);
     const filters = responsesContentFilters(scenario, sent);
     const end =
       scenario.contentFilterAfterChunks !== undefined

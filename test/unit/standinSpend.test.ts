@@ -79,7 +79,7 @@ describe('stand-in: usage, quota and filters as Azure documents them', () => {
 
   test('usage on Responses: input_tokens_details.cached_tokens and output_tokens_details.reasoning_tokens', async () => {
     standIn.enqueue({ text: 'Done.', cachedTokens: 1152 });
-    const events = await frames<{ type: string; response?: { usage?: Record<string, unknown> } }>(await responses(standIn, 'codex', 'Refactor this.'));
+    const events = await frames<{ type: string; response?: { usage?: Record<string, unknown> } }>(await responses(standIn, 'codex', 'Refactor this. '.repeat(400)));
     const usage = events.find((event) => event.type === 'response.completed')?.response?.usage;
     assert.deepEqual(usage?.input_tokens_details, { cached_tokens: 1152 });
     assert.deepEqual(usage?.output_tokens_details, { reasoning_tokens: 64 });
