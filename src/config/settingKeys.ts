@@ -17,6 +17,11 @@ export const SettingKey = {
   // Sovereign clouds (src/config/cloud.ts).
   cloud: 'cloud',
   customCloud: 'customCloud',
+  // Spend (issue 21): application-scoped, so a workspace cannot change what the user is told it costs.
+  prices: 'prices',
+  dailyBudget: 'dailyBudget',
+  currency: 'currency',
+  offerModelsToOtherExtensions: 'offerModelsToOtherExtensions',
 } as const;
 
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
@@ -86,4 +91,8 @@ export const settingDefaults: { readonly [K in SettingKey]: unknown } = {
   stallTimeoutSeconds: defaultStallTimeoutSeconds,
   cloud: 'AzureCloud',
   customCloud: {},
+  prices: {},
+  dailyBudget: {},
+  currency: 'USD',
+  offerModelsToOtherExtensions: true,
 };
