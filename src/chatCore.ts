@@ -6,7 +6,7 @@
  * function, so they cannot drift apart; each passes only what differs (VS Code's sign-in and
  * secret storage, or the stand-ins').
  */
-import type { ModelStateView } from './common/protocol';
+import type { DeploymentOfferView, ModelStateView } from './common/protocol';
 import type { AzureIdentityChain } from './auth/azureIdentityChain';
 import { CredentialResolver, type SecretReader } from './auth/credentialResolver';
 import { migrateLegacyApiKey, type SecretBackend } from './config/apiKeys';
@@ -48,6 +48,8 @@ export interface ChatCoreDeps {
   readonly usageStore?: LedgerStore;
   /** Spend: the user's price table (azureOpenAIChat.prices), read at each answer. */
   readonly readPrices?: () => unknown;
+  /** Spend: after a 429, deployments of the same model (discovery; looked up at use, so it may be wired later). */
+  readonly alternatives?: (endpoint: string, deployment: string, model: string | undefined) => readonly DeploymentOfferView[];
 }
 
 /** Model clients kept; each holds one SDK client, and what it learned lives in the shared memory. */
@@ -122,7 +124,12 @@ export function createChatCore(deps: ChatCoreDeps) {
     return client;
   };
 
-  const source = new AzureAnswerSource({ clientFor, connection: (target) => connections.current(target), costOf });
+  const source = new AzureAnswerSource({
+    clientFor,
+    connection: (target) => connections.current(target),
+    costOf,
+    ...(deps.alternatives ? { alternatives: (info: DeploymentInfo) => deps.alternatives?.(info.endpoint, info.deployment, info.profile.model) ?? [] } : {}),
+  });
   const models: ModelStateProvider = {
     state: async (target) => toModelStateView(await clientFor(target).deploymentInfo()),
     setEffort: (target, effort) => clientFor(target).setReasoningEffort(effort),
