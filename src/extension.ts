@@ -54,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
   const discovery = (late.discovery = registerDeploymentDiscovery({ context, microsoft, tokens: core.tokens, log, conversation: async () => (await conversations.active()).session }));
   const knownDeployments = () => discovery.cache.known();
   const spend = registerSpend(context, {
+    log,
     ledger: core.spend.ledger,
     clientFor: core.clientFor,
     connection: (target) => connections.current(target),

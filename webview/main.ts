@@ -134,6 +134,7 @@ function handle(message: HostToWebviewMessage): void {
     case 'messageFinished':
       waits.clear(message.messageId);
       messages.finish(message.messageId, message.status, message.problem);
+      spend.finished(message.messageId, message.problem);
       return;
     case 'waiting':
       waits.show(message.messageId, message.seconds, message.reason);

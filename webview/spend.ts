@@ -257,6 +257,13 @@ export class SpendUi {
     }
   }
 
+  /** An answer's problem card that shows the filter's findings replaces the notice of the same source. */
+  finished(messageId: string, problem: ProblemView | undefined): void {
+    if (problem?.filter && problem.filter.findings.length > 0) {
+      this.messageElement(messageId)?.querySelector(`:scope > .filter-notice[data-source="${problem.filter.source}"]`)?.remove();
+    }
+  }
+
   private showSpend(spend: SpendView): void {
     const lines: HTMLElement[] = [element('div', { className: 'spend-conversation', text: `This chat: ${describeTotals(spend.conversation, spend.currency)}` })];
     if (spend.today && spend.deployment) {

@@ -146,6 +146,7 @@ export async function toggleOfferModels(): Promise<void> {
 }
 
 export interface RegisterSpendDeps extends Omit<SpendDeps, 'providerRequests'> {
+  readonly log: vscode.LogOutputChannel;
   /** The deployments "Show Usage" lists: the settings' and every discovered one. */
   readonly deployments: () => readonly ConnectionTarget[];
 }
@@ -172,26 +173,40 @@ export function registerSpend(context: vscode.ExtensionContext, deps: RegisterSp
   };
   update();
   const offeredChanged = new Emitter<void>();
+  // Prices or budgets changed: every view's spend line is shown again.
+  const viewsChanged = new Emitter<void>();
   context.subscriptions.push(
     requests,
     status,
     offeredChanged,
+    viewsChanged,
     requests.onDidChange(update),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${settingsSection}.${SettingKey.offerModelsToOtherExtensions}`)) {
         update();
         offeredChanged.fire();
+        deps.log.info(`Deployments ${offered() ? 'are' : 'are no longer'} offered to other extensions`);
+      }
+      if (event.affectsConfiguration(`${settingsSection}.${SettingKey.prices}`) || event.affectsConfiguration(`${settingsSection}.${SettingKey.dailyBudget}`)) {
+        const prices = Object.keys(parsePriceTable(readUserSetting(SettingKey.prices))).length;
+        const budgets = Object.keys(parseBudgets(readUserSetting(SettingKey.dailyBudget))).length;
+        deps.log.info(`Spend settings changed: prices for ${prices} model(s), daily budgets for ${budgets} deployment(s)`);
+        viewsChanged.fire();
       }
     }),
     vscode.commands.registerCommand(CommandId.showUsage, () => showUsage(spendDeps, deps.deployments())),
     vscode.commands.registerCommand(CommandId.toggleOfferModels, () => toggleOfferModels()),
   );
   return {
-    binding: createSpendBinding(spendDeps),
+    binding: { ...createSpendBinding(spendDeps), onDidChange: (listener: () => void) => combine(deps.ledger.onDidChange(listener), viewsChanged.event(listener)) },
     languageModels: {
       offered,
       onDidChangeOffered: offeredChanged.event,
       onRequest: (modelId: string) => requests.record(modelId),
     },
   };
+}
+
+function combine(...disposables: vscode.Disposable[]): vscode.Disposable {
+  return { dispose: () => disposables.forEach((disposable) => disposable.dispose()) };
 }

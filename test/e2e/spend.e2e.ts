@@ -22,7 +22,7 @@ import { packageFixture } from '../harness/fixtureVsix';
 import { packageMsAuthStandIn } from '../harness/msAuthStandIn';
 import { repoRoot } from '../harness/paths';
 import { quietWorkbenchSettings, startStandIns, type StandIns } from '../harness/standIns';
-import { VSCodeServer, writeUserSettings } from '../harness/vscodeServer';
+import { VSCodeServer } from '../harness/vscodeServer';
 import {
   ask,
   assert,
@@ -50,6 +50,7 @@ interface World extends Driver {
   readonly standIns: StandIns;
   readonly arm: ResourceManagerStandIn;
   readonly server: VSCodeServer;
+  /** The settings the server started with; written again with every edit of settings.json. */
   readonly baseSettings: Readonly<Record<string, unknown>>;
   panel?: Frame;
 }
@@ -77,6 +78,36 @@ function subscriptions(dataPlaneEndpoint: string): ArmSubscription[] {
       ],
     },
   ];
+}
+
+/**
+ * Sets user settings as a user does: in the settings.json editor. (The server does not notice a
+ * change to its own settings file, so writing that file works only before start.) The editor
+ * hides the chat panel's webview; its tab is shown again after.
+ */
+async function editUserSettings(world: World, settings: Readonly<Record<string, unknown>>): Promise<void> {
+  await runCommandFromPalette(world, 'Preferences: Open User Settings (JSON)');
+  const editor = world.page.locator('.editor-instance .monaco-editor').first();
+  await editor.waitFor({ timeout: world.timeoutMs });
+  await editor.click();
+  await world.page.keyboard.press('Control+A');
+  // Inserted whole, so no bracket or quote is auto-closed.
+  // What Select Deployment wrote there stays: the endpoint and deployment picked in the first step.
+  const picked = { 'azureOpenAIChat.endpoint': `${world.standIns.aoai.endpoint}/`, 'azureOpenAIChat.deployment': 'gpt-4o' };
+  await world.page.keyboard.insertText(JSON.stringify({ ...world.baseSettings, ...picked, ...settings }, undefined, 2));
+  await world.page.keyboard.press('Control+S');
+  await world.page.keyboard.press('Control+W');
+  await world.page.locator('.tabs-container .tab', { hasText: 'Azure OpenAI Chat' }).first().click();
+  world.panel = await waitForChatFrame(world);
+}
+
+/** Waits until the extension logged that it read the changed spend settings. */
+async function settingsApplied(world: World, expected: RegExp, times = 1): Promise<void> {
+  const find = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? find(path.join(dir, entry.name)) : entry.name === 'Azure OpenAI Chat.log' ? [path.join(dir, entry.name)] : []));
+  const read = () => find(world.server.logDir).map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+  const global = new RegExp(expected.source, 'g');
+  await waitFor(async () => (read().match(global)?.length ?? 0) >= times, world.timeoutMs, async () => `the extension did not log ${expected} ${times} time(s)`);
 }
 
 async function usageLine(answer: ReturnType<Frame['locator']>, expected: RegExp, timeoutMs: number): Promise<string> {
@@ -130,10 +161,9 @@ const STEPS: readonly JourneyStep<World>[] = [
   {
     name: 'with a price table set, answers and totals show a cost estimate',
     async run(world) {
+      await editUserSettings(world, { 'azureOpenAIChat.prices': { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } } });
+      await settingsApplied(world, /Spend settings changed: prices for 1 model\(s\), daily budgets for 0/);
       const panel = required(world.panel);
-      writeUserSettings(world.server.userDataDir, { ...world.baseSettings, 'azureOpenAIChat.prices': { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } } });
-      // VS Code reads the changed settings file on its own; give it a moment before asking.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
       const answer = await ask(panel, 'What does this cost?');
       await waitForStatus(answer, 'done', world.timeoutMs);
       await usageLine(answer, /≈ \$0\.\d+/, world.timeoutMs);
@@ -144,13 +174,9 @@ const STEPS: readonly JourneyStep<World>[] = [
   {
     name: 'a daily budget warns before a question would pass it; Send anyway sends it',
     async run(world) {
+      await editUserSettings(world, { 'azureOpenAIChat.prices': { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } }, 'azureOpenAIChat.dailyBudget': { 'gpt-4o': 0.0001 } });
+      await settingsApplied(world, /daily budgets for 1 deployment/);
       const panel = required(world.panel);
-      writeUserSettings(world.server.userDataDir, {
-        ...world.baseSettings,
-        'azureOpenAIChat.prices': { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } },
-        'azureOpenAIChat.dailyBudget': { 'gpt-4o': 0.0001 },
-      });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
       const before = world.standIns.aoai.requests.length;
       await panel.locator('textarea#question').fill('One more, please');
       await panel.locator('textarea#question').press('Enter');
@@ -162,13 +188,14 @@ const STEPS: readonly JourneyStep<World>[] = [
       const count = await answers.count();
       await panel.locator('#send-over-budget').click();
       await waitForStatus(answers.nth(count), 'done', world.timeoutMs);
-      writeUserSettings(world.server.userDataDir, { ...world.baseSettings, 'azureOpenAIChat.prices': { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } } });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
     },
   },
   {
     name: 'a 429 names the token limit and offers the Global Standard gpt-4o deployment; switching answers there',
     async run(world) {
+      // Without the budget again, so the next questions go straight out.
+      await editUserSettings(world, { 'azureOpenAIChat.prices': { 'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 } } });
+      await settingsApplied(world, /daily budgets for 0/, 2);
       const panel = required(world.panel);
       world.standIns.aoai.enqueue({ rateLimit: { retryAfterSeconds: 3600, limit: 'tokens' } });
       const answer = await ask(panel, 'Are we throttled?');
@@ -197,7 +224,7 @@ const STEPS: readonly JourneyStep<World>[] = [
       await waitFor(async () => (await answer.locator('.problem').count()) > 0, world.timeoutMs, async () => `no problem card: ${await answer.innerText()}`);
       const text = await answer.innerText();
       assert(text.includes('The story begins'), `the text before the cut is gone: ${text}`);
-      assert(/withheld the rest of this answer, after 18 characters/.test(text), `the card does not say where: ${text}`);
+      assert(/withheld the rest of this answer, after 17 characters/.test(text), `the card does not say where: ${text}`);
       const finding = answer.locator('.filter-finding[data-category="violence"]');
       assert(/Violence: severity high, blocked/.test(await finding.innerText()), `the finding reads "${await finding.innerText()}"`);
       await screenshot(world, '06-filtered');
