@@ -201,7 +201,7 @@ export function renderProblemSpend(problem: ProblemView): HTMLElement[] {
         ...offers.map((offer) =>
           element('button', {
             className: 'button secondary switch-deployment',
-            text: `Use ${offer.deployment} (${offer.sku}${offer.capacity !== undefined ? `, capacity ${numbers.format(offer.capacity)}` : ''})`,
+            text: `Use ${offer.deployment} (${offer.sku}${offer.capacity !== undefined ? `, capacity ${numbers.format(offer.capacity)}${/provisioned/i.test(offer.sku) ? ' PTU' : 'K TPM'}` : ''})`,
             attributes: { type: 'button', 'data-endpoint': offer.endpoint, 'data-deployment': offer.deployment },
           }),
         ),
