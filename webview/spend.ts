@@ -220,7 +220,8 @@ export class SpendUi {
     private readonly messageElement: (messageId: string) => HTMLElement | undefined,
     private readonly post: (message: WebviewToHostMessage) => void,
   ) {
-    this.element = element('div', { className: 'spend', attributes: { id: 'spend', role: 'status', 'aria-live': 'polite' } });
+    // Not a live region: it changes after every answer, and the answer's own announcement is enough.
+    this.element = element('div', { className: 'spend', attributes: { id: 'spend', 'aria-label': 'Usage and cost' } });
     this.element.hidden = true;
     this.warning = element('div', { className: 'budget-warning', attributes: { id: 'budget-warning', role: 'alert' } });
     this.warning.hidden = true;
