@@ -42,6 +42,16 @@ export const credentialRoutingSettings: readonly SettingKey[] = [
 ];
 
 /**
+ * Spend (issue 21): what the user is told things cost, their budget, and whether other
+ * extensions may use the deployments. Application-scoped too: a repository must not lower a
+ * price, lift a budget or switch offering on for the user.
+ */
+export const spendSettings: readonly SettingKey[] = [SettingKey.prices, SettingKey.dailyBudget, SettingKey.currency, SettingKey.offerModelsToOtherExtensions];
+
+/** Every application-scoped setting: VS Code writes and reads them in user settings only. */
+export const applicationScopedSettings: readonly SettingKey[] = [...credentialRoutingSettings, ...spendSettings];
+
+/**
  * Settings VS Code ignores in an untrusted workspace (package.json restrictedConfigurations):
  * every setting a workspace can set at all. Besides the credential routing ones, an untrusted
  * repository could steer the model (system prompt), the bill (deployment), the API surface
