@@ -6,7 +6,7 @@
  * function, so they cannot drift apart; each passes only what differs (VS Code's sign-in and
  * secret storage, or the stand-ins').
  */
-import type { ModelStateView } from './common/protocol';
+import type { DeploymentOfferView, ModelStateView } from './common/protocol';
 import type { AzureIdentityChain } from './auth/azureIdentityChain';
 import { CredentialResolver, type SecretReader } from './auth/credentialResolver';
 import { migrateLegacyApiKey, type SecretBackend } from './config/apiKeys';
@@ -21,6 +21,8 @@ import { type ConnectionTarget, targetKey } from './config/connectionTarget';
 import { ConnectionManager, type ConnectionResult } from './connection/connectionManager';
 import type { Logger } from './logging/logger';
 import type { ModelStateProvider } from './chat/modelState';
+import type { TokenUsage } from './azure/modelRequest';
+import { estimateCost, type LedgerStore, parsePriceTable, type PriceTable, priceFor, type UsageConsumer, UsageLedger } from './chat/usageLedger';
 
 export interface ChatCoreDeps {
   readonly microsoft: MicrosoftSessionProvider;
@@ -42,6 +44,12 @@ export interface ChatCoreDeps {
   /** Tests and benchmarks: the transport under the hardened fetch, and the identity chain. */
   readonly transport?: typeof fetch;
   readonly createChain?: (request: TokenRequest) => AzureIdentityChain;
+  /** Spend: where the usage ledger is kept (globalState); in memory by default. */
+  readonly usageStore?: LedgerStore;
+  /** Spend: the user's price table (azureOpenAIChat.prices), read at each answer. */
+  readonly readPrices?: () => unknown;
+  /** Spend: after a 429, deployments of the same model (discovery; looked up at use, so it may be wired later). */
+  readonly alternatives?: (endpoint: string, deployment: string, model: string | undefined) => readonly DeploymentOfferView[];
 }
 
 /** Model clients kept; each holds one SDK client, and what it learned lives in the shared memory. */
@@ -69,16 +77,35 @@ export function createChatCore(deps: ChatCoreDeps) {
   });
   const memory: DeploymentMemory = deps.memory ?? new InMemoryDeploymentMemory();
 
-  /** A model client over a connection the caller resolves (the language model provider's targets). */
-  const createClient = (connection: () => Promise<ConnectionResult>) =>
+  // Spend: every answer is counted per deployment per day, the chat's apart from other extensions'.
+  const ledger = new UsageLedger(deps.usageStore ?? inMemoryStore());
+  const prices = (): PriceTable => parsePriceTable(deps.readPrices?.());
+  const costOf = (info: DeploymentInfo, usage: TokenUsage): number | undefined => {
+    const price = priceFor(prices(), info.profile.model, info.deployment);
+    return price ? estimateCost(usage, price) : undefined;
+  };
+  const meter =
+    (consumer: UsageConsumer) =>
+    (info: DeploymentInfo, usage: TokenUsage): void => {
+      const cost = costOf(info, usage);
+      ledger.record({ endpoint: info.endpoint, deployment: info.deployment, consumer, usage, ...(cost !== undefined ? { cost } : {}) });
+    };
+
+  const newClient = (connection: () => Promise<ConnectionResult>, consumer: UsageConsumer) =>
     new AzureModelClient({
       connection,
       log: deps.log,
       memory,
+      onUsage: meter(consumer),
       ...(deps.modelHint ? { modelHint: deps.modelHint } : {}),
       ...(deps.retry ? { retry: deps.retry } : {}),
       ...(deps.transport ? { clientExtras: { fetch: deps.transport } } : {}),
     });
+  /**
+   * A model client over a connection the caller resolves: the language model provider's targets,
+   * whose answers go to other extensions and are counted apart from the chat's.
+   */
+  const createClient = (connection: () => Promise<ConnectionResult>) => newClient(connection, 'otherExtensions');
 
   const clients = new Map<string, AzureModelClient>();
   /** The model client of a target, kept (most recently used last) so it keeps its SDK client. */
@@ -88,7 +115,7 @@ export function createChatCore(deps: ChatCoreDeps) {
     if (client) {
       clients.delete(key);
     } else {
-      client = createClient(() => connections.current(target));
+      client = newClient(() => connections.current(target), 'chat');
     }
     clients.set(key, client);
     if (clients.size > maxClients) {
@@ -97,7 +124,12 @@ export function createChatCore(deps: ChatCoreDeps) {
     return client;
   };
 
-  const source = new AzureAnswerSource({ clientFor, connection: (target) => connections.current(target) });
+  const source = new AzureAnswerSource({
+    clientFor,
+    connection: (target) => connections.current(target),
+    costOf,
+    ...(deps.alternatives ? { alternatives: (info: DeploymentInfo) => deps.alternatives?.(info.endpoint, info.deployment, info.profile.model) ?? [] } : {}),
+  });
   const models: ModelStateProvider = {
     state: async (target) => toModelStateView(await clientFor(target).deploymentInfo()),
     setEffort: (target, effort) => clientFor(target).setReasoningEffort(effort),
@@ -111,6 +143,8 @@ export function createChatCore(deps: ChatCoreDeps) {
     createClient,
     source,
     models,
+    /** Spend: the usage ledger, the price table and the cost of an answer. */
+    spend: { ledger, prices, costOf },
     /** Settings changed: an endpoint set only now takes the waiting key of an earlier version. */
     settingsChanged: () => keyMigration.again(),
   };
@@ -148,6 +182,11 @@ class LegacyKeyMigration {
 }
 
 export type ChatCore = ReturnType<typeof createChatCore>;
+
+function inMemoryStore(): LedgerStore {
+  let value: unknown;
+  return { get: () => value, set: (next) => void (value = next) };
+}
 
 export function toModelStateView(info: DeploymentInfo | undefined): ModelStateView | undefined {
   if (!info) {

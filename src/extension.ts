@@ -18,6 +18,10 @@ import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import type { WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
 import { WalkthroughContext } from './vscode/walkthroughContext';
+import { globalStateLedgerStore, readUserSetting, registerSpend } from './vscode/spend';
+import { SettingKey } from './config/settingKeys';
+import { sameModelOffers } from './discovery/deploymentOffers';
+import { sameEndpoint } from './discovery/discoveryCache';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -40,12 +44,28 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     memory: globalStateMemory(context.globalState),
     modelHint: (endpoint, deployment) => late.discovery?.modelHint(endpoint, deployment),
     describeTenant: (tenantId) => late.discovery?.describeTenant(tenantId),
+    // Spend (issue 21): the usage ledger across reloads, the user's prices, same-model offers after a 429.
+    usageStore: globalStateLedgerStore(context.globalState),
+    readPrices: () => readUserSetting(SettingKey.prices),
+    alternatives: (endpoint, deployment, model) => sameModelOffers(late.discovery?.cache.known() ?? [], endpoint, deployment, model),
   });
   const { connections } = core;
   const conversations = registerConversations(context, { source: core.source, log, showPanel: () => panels.show() });
   const activeTarget = async () => (await conversations.active()).session.deployment;
   const discovery = (late.discovery = registerDeploymentDiscovery({ context, microsoft, tokens: core.tokens, log, conversation: async () => (await conversations.active()).session }));
   const knownDeployments = () => discovery.cache.known();
+  const spend = registerSpend(context, {
+    log,
+    ledger: core.spend.ledger,
+    clientFor: core.clientFor,
+    connection: (target) => connections.current(target),
+    isKnownDeployment: (target) => knownDeployments().some((found) => found.deployment === target.deployment && sameEndpoint(found.endpoint, target.endpoint)),
+    deployments: () => {
+      const settings = readRawSettings();
+      const configured = typeof settings.endpoint === 'string' && typeof settings.deployment === 'string' ? [{ endpoint: settings.endpoint, deployment: settings.deployment }] : [];
+      return [...configured, ...knownDeployments().map((found) => ({ endpoint: found.endpoint, deployment: found.deployment }))];
+    },
+  });
   registerDiagnostics({ context, secrets, log, readSettings: readRawSettings, connection: (target) => connections.current(target), activeTarget, discovered: knownDeployments });
   const fixes = registerConnectionCommands(context, { microsoft, secrets, connection: connections, log, activeTarget });
   context.subscriptions.push(
@@ -76,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
       models: core.models,
       log,
       pickDeployment: (session) => void discovery.pickForConversation(session),
+      spend: spend.binding,
     });
   const panels = new ChatPanelManager(context.extensionUri, bind);
   context.subscriptions.push(
@@ -90,6 +111,11 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
       listDeployments: async () => knownDeployments(),
       signIn: async () => void (await vscode.commands.executeCommand(CommandId.signIn)),
       log,
+      ...spend.languageModels,
+      onRequest: (modelId: string) => {
+        spend.languageModels.onRequest(modelId);
+        walkthrough.set('languageModelUsed');
+      },
     }),
   );
 

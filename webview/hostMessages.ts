@@ -18,6 +18,7 @@ import type {
   UsageView,
 } from '../src/common/protocol';
 import { fixActions, reasoningEffortValues } from '../src/common/protocol';
+import { parseProblemSpend, parseSpendMessage } from './spend';
 
 type Fields = Record<string, unknown>;
 
@@ -109,6 +110,11 @@ export function parseHostMessage(data: unknown): HostToWebviewMessage | undefine
       const state = parseModelState(data.state);
       return state && { type, state };
     }
+    // Spend: totals, filter annotations, the budget warning.
+    case 'spend':
+    case 'filterNotice':
+    case 'budgetWarning':
+      return parseSpendMessage(data);
     default:
       return undefined;
   }
@@ -179,7 +185,9 @@ function parseUsage(value: unknown): UsageView | undefined {
     return undefined;
   }
   const window = isCount(value.contextWindow) && value.contextWindow > 0 ? { contextWindow: value.contextWindow } : {};
-  return { inputTokens: value.inputTokens, outputTokens: value.outputTokens, reasoningTokens: value.reasoningTokens, ...window };
+  // Spend: cached input tokens and the estimated cost.
+  const spend = { ...(isCount(value.cachedInputTokens) ? { cachedInputTokens: value.cachedInputTokens } : {}), ...(isCount(value.cost) ? { cost: value.cost } : {}) };
+  return { inputTokens: value.inputTokens, outputTokens: value.outputTokens, reasoningTokens: value.reasoningTokens, ...window, ...spend };
 }
 
 function parseModelState(value: unknown): ModelStateView | undefined {
@@ -221,7 +229,7 @@ function optionalProblem(value: unknown): ProblemView | undefined | null {
     return null;
   }
   const actions = value.actions.filter((action): action is FixAction => isOneOf(action, fixActions));
-  return { title: value.title, detail: value.detail, actions };
+  return { title: value.title, detail: value.detail, actions, ...parseProblemSpend(value) };
 }
 
 function isFields(value: unknown): value is Fields {

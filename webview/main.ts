@@ -20,6 +20,7 @@ import { actionLabels } from './problems';
 import { t } from './strings';
 import { Host } from './vscodeApi';
 import { WaitNotice } from './waitNotice';
+import { SpendUi } from './spend';
 
 const host = new Host();
 /** A question posted and not yet seen in the conversation: given back if the host went away. */
@@ -47,6 +48,7 @@ const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
 const models = new ModelsUi((id) => messages.elementFor(id), (effort) => post({ type: 'setReasoningEffort', effort }));
 const waits = new WaitNotice((id) => messages.elementFor(id));
+const spend = new SpendUi((id) => messages.elementFor(id), (message) => host.post(message));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
@@ -83,7 +85,8 @@ const hostStatus = element('div', {
   text: t('hostStopped'),
 });
 hostStatus.hidden = true;
-root.append(topBar, hostStatus, messages.element, composer.element);
+root.append(topBar, hostStatus, spend.element, messages.element, spend.warningElement, composer.element);
+spend.listen(root);
 // Conversations feature: history, title, context chips, code and turn actions.
 const conversations = new ConversationsUi({
   root,
@@ -172,6 +175,7 @@ function handle(message: HostToWebviewMessage): void {
     case 'messageFinished':
       waits.clear(message.messageId);
       messages.finish(message.messageId, message.status, message.problem);
+      spend.finished(message.messageId, message.problem);
       return;
     case 'waiting':
       waits.show(message.messageId, message.seconds, message.reason);
@@ -202,6 +206,11 @@ function handle(message: HostToWebviewMessage): void {
     case 'sendingStartsAt':
     case 'modelState':
       models.handle(message);
+      return;
+    case 'spend':
+    case 'filterNotice':
+    case 'budgetWarning':
+      spend.handle(message);
       return;
     case 'pong':
       // Heard, like every message: see the listener below.

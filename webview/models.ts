@@ -10,6 +10,7 @@ import { element } from './dom';
 import type { WebviewStringKey } from '../src/common/webviewStrings';
 import { renderMarkdown } from './markdown';
 import { t } from './strings';
+import { formatCost } from './spend';
 
 const numbers = new Intl.NumberFormat('en-US');
 
@@ -135,9 +136,17 @@ export class ModelsUi {
       return;
     }
     root.querySelector(':scope > .usage')?.remove();
-    const parts = [t('tokensIn', numbers.format(usage.inputTokens)), t('tokensOut', numbers.format(usage.outputTokens))];
+    const parts = [t('tokensIn', numbers.format(usage.inputTokens))];
+    // Spend: the cached part of the input (billed at a discount), and the cost where a price is set.
+    if (usage.cachedInputTokens) {
+      parts.push(t('tokensCached', numbers.format(usage.cachedInputTokens)));
+    }
+    parts.push(t('tokensOut', numbers.format(usage.outputTokens)));
     if (usage.reasoningTokens > 0) {
       parts.push(t('tokensReasoning', numbers.format(usage.reasoningTokens)));
+    }
+    if (usage.cost !== undefined) {
+      parts.push(`≈ ${formatCost(usage.cost)}`);
     }
     root.append(element('div', { className: 'usage', text: t('tokens', parts.join(' · ')) }));
     if (usage.contextWindow) {

@@ -6,6 +6,7 @@
 import type { FixAction, ProblemView } from '../src/common/protocol';
 import { element } from './dom';
 import { t } from './strings';
+import { renderProblemSpend } from './spend';
 
 export const actionLabels: Readonly<Record<FixAction, string>> = {
   retry: t('actionRetry'),
@@ -45,6 +46,8 @@ export function renderProblem(problem: ProblemView, actions: readonly FixAction[
   if (problem.detail) {
     block.append(element('div', { className: 'problem-detail' }, ...textWithCode(problem.detail)));
   }
+  // Spend: what the content filter flagged, and deployments to switch to after a 429.
+  block.append(...renderProblemSpend(problem));
   // Every problem card offers Diagnose Connection, last, after the fixes that name the cause.
   const shown = actions.includes('diagnose') ? actions : [...actions, 'diagnose' as const];
   block.append(element('div', { className: 'problem-actions' }, ...shown.map((action, index) => actionButton(action, index === 0))));

@@ -4,6 +4,8 @@ import type { ModelProfile } from './modelProfiles';
 import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
 import { forEachStreamedEvent } from './streamedEvents';
+import { FindingSet, promptFindings, readFilterResults } from './contentFilters';
+import { readQuota } from './rateLimits';
 
 /** What a wire reports back to the engine besides the events. */
 export interface WireOutcome {
@@ -81,6 +83,13 @@ function toChatMessages(request: ModelRequest, profile: ModelProfile): ChatCompl
 export async function streamChatCompletions(client: OpenAI, body: ChatCompletionCreateParamsStreaming, guard: StreamGuard, onEvent: ModelEventSink): Promise<WireOutcome> {
   // The SDK sends the request; its body is read here, a network read at a time (streamedEvents.ts).
   const response = await client.chat.completions.create(body, { signal: guard.signal }).asResponse();
+  const quota = readQuota(response.headers);
+  if (quota) {
+    onEvent({ type: 'quota', quota });
+  }
+  // Azure's extensions to the chunks: filter results on the prompt and on each piece of the answer.
+  const prompt = new FindingSet();
+  const completion = new FindingSet();
   let finishReason: string | undefined;
   let reportedModel: string | undefined;
   // Tool calls arrive as pieces keyed by index; the id and name come with the first piece.
@@ -96,13 +105,22 @@ export async function streamChatCompletions(client: OpenAI, body: ChatCompletion
           inputTokens: chunk.usage.prompt_tokens,
           outputTokens: chunk.usage.completion_tokens,
           reasoningTokens: chunk.usage.completion_tokens_details?.reasoning_tokens ?? 0,
+          cachedInputTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
         },
       });
+    }
+    const flagged = promptFindings(chunk);
+    if (flagged.length > 0 && prompt.add(flagged)) {
+      onEvent({ type: 'contentFilter', source: 'prompt', findings: prompt.findings });
     }
     // Azure's first chunk carries only prompt_filter_results and an empty `choices`.
     const choice = chunk.choices[0];
     if (!choice) {
       return;
+    }
+    const answerFlags = readFilterResults((choice as { content_filter_results?: unknown }).content_filter_results);
+    if (answerFlags.length > 0 && completion.add(answerFlags)) {
+      onEvent({ type: 'contentFilter', source: 'completion', findings: completion.findings });
     }
     const delta = choice.delta;
     if (delta?.content) {

@@ -7,7 +7,8 @@ import { StreamStalledError } from './chatStream';
 import { refusedRedirect, refusedRequest } from '../net/hardenedFetch';
 import { ResponseFailedError } from './responsesWire';
 import { failedResponseBody } from './responseBodies';
-import { requestedWaitMs } from './retryPolicy';
+import { blockedPromptFindings, describeFindings } from './contentFilters';
+import { describeRateLimit } from './rateLimits';
 
 export interface ErrorContext {
   readonly endpoint: string;
@@ -148,14 +149,20 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
   switch (status) {
     case 400:
       if (code === 'content_filter') {
-        const categories = filteredCategories(error.error);
+        const findings = blockedPromptFindings(error.error);
+        const attack = findings.some((finding) => finding.category === 'indirect_attack' && (finding.filtered || finding.detected));
         return {
           tokenRejected: false,
-          problem: problem(
-            "Azure's content filter blocked this question.",
-            `${categories ? `Flagged: ${categories}. ` : ''}Rephrase it and send again; nothing was answered.`,
-            ['retry'],
-          ),
+          problem: {
+            ...problem(
+              "Azure's content filter blocked this question.",
+              `${findings.length ? `Flagged: ${describeFindings(findings.filter((finding) => finding.filtered).length ? findings.filter((finding) => finding.filtered) : findings)}. ` : ''}${
+                attack ? 'The indirect attack was found in attached content: remove that file or selection. ' : ''
+              }Rephrase it and send again; nothing was answered.`,
+              ['retry'],
+            ),
+            filter: { source: 'prompt', findings },
+          },
         };
       }
       return { tokenRejected: false, problem: explainModelRefusal(code, serviceMessage, context) ?? problem('Azure OpenAI rejected the request.', serviceMessage, ['retry', 'openSettings']) };
@@ -209,15 +216,25 @@ function explainStatus(error: APIError, context: ErrorContext, host: string): Om
         ),
       };
     case 429: {
-      const waitMs = requestedWaitMs(error.headers as Headers | undefined);
-      const wait = waitMs === undefined ? undefined : Math.ceil(waitMs / 1000);
+      // Azure names the limit in the message: tokens per minute or requests per minute.
+      const rateLimit = describeRateLimit(serviceMessage, error.headers as Headers | undefined);
+      const wait = rateLimit.waitSeconds;
+      const which =
+        rateLimit.limit === 'tokens'
+          ? `its tokens-per-minute limit (TPM)`
+          : rateLimit.limit === 'requests'
+            ? `its requests-per-minute limit (RPM)`
+            : 'its rate limit';
       return {
         tokenRejected: false,
-        problem: problem(
-          'Azure OpenAI is rate-limiting this deployment.',
-          `${wait !== undefined ? `It asks to wait ${wait} seconds before trying again.` : 'It still refused after a few tries.'} Your question is kept; Retry sends it again.`,
-          ['retry'],
-        ),
+        problem: {
+          ...problem(
+            `Azure OpenAI is rate-limiting deployment "${context.deployment}": it reached ${which}.`,
+            `${wait !== undefined ? `It asks to wait ${wait} seconds before trying again.` : 'It still refused after a few tries.'} Your question is kept; Retry sends it again.`,
+            ['retry'],
+          ),
+          rateLimit,
+        },
       };
     }
     default:
@@ -310,18 +327,6 @@ function readServiceMessage(error: APIError): string {
     return inner.message;
   }
   return error.message;
-}
-
-function filteredCategories(errorBody: unknown): string {
-  const result = (errorBody as { innererror?: { content_filter_result?: Record<string, { filtered?: boolean; severity?: string }> } })?.innererror
-    ?.content_filter_result;
-  if (!result) {
-    return '';
-  }
-  return Object.entries(result)
-    .filter(([, value]) => value?.filtered)
-    .map(([name, value]) => (value.severity ? `${name.replace('_', ' ')} (${value.severity})` : name.replace('_', ' ')))
-    .join(', ');
 }
 
 function describeCause(cause: unknown): string {

@@ -19,7 +19,7 @@ import {
   type ModelProfile,
   resolveProfile,
 } from './modelProfiles';
-import type { ModelEventSink, ModelRequest, ModelStreamEnd, ReasoningEffort } from './modelRequest';
+import type { ModelEventSink, ModelRequest, ModelStreamEnd, ReasoningEffort, TokenUsage } from './modelRequest';
 import { responsesBody, streamResponses } from './responsesWire';
 import { defaultRetryPolicy, type RetryPolicy, retryDelayMs, waitUnlessAborted } from './retryPolicy';
 import { guardStream } from './streamGuard';
@@ -36,6 +36,8 @@ export interface AzureModelClientDeps {
   readonly memory?: DeploymentMemory;
   /** The model behind a deployment, when something (discovery) knows it. */
   readonly modelHint?: ModelHint;
+  /** Spend: every answer's token counts, with the deployment that answered (the usage ledger). */
+  readonly onUsage?: (info: DeploymentInfo, usage: TokenUsage) => void;
 }
 
 /** What the chat shows about the deployment in use. */
@@ -100,9 +102,12 @@ export class AzureModelClient {
       let firstAt: number | undefined;
       let emitted = 0;
       const forward: ModelEventSink = (event) => {
-        if (event.type !== 'usage') {
+        // Counts and annotations are not answer: a request may still be retried after them.
+        if (event.type !== 'usage' && event.type !== 'quota' && event.type !== 'contentFilter') {
           firstAt ??= Date.now();
           emitted++;
+        } else if (event.type === 'usage') {
+          this.deps.onUsage?.(this.infoFor(settings), event.usage);
         }
         onEvent(event);
       };

@@ -9,7 +9,7 @@
  * the stall timer, adapting to what the deployment's model accepts, and explaining errors.
  * Callers never see which API answered.
  */
-import { reasoningEffortValues, type ReasoningEffortValue, type WaitReason } from '../common/protocol';
+import { type FilterFindingView, type QuotaView, reasoningEffortValues, type ReasoningEffortValue, type WaitReason } from '../common/protocol';
 import type { StreamEnd } from './chatStream';
 
 export type { StreamEnd } from './chatStream';
@@ -73,6 +73,8 @@ export interface TokenUsage {
   readonly outputTokens: number;
   /** Part of outputTokens the model spent thinking; 0 for models that do not reason. */
   readonly reasoningTokens: number;
+  /** Part of inputTokens served from the prompt cache (prompt_tokens_details / input_tokens_details.cached_tokens); absent or 0 when none. */
+  readonly cachedInputTokens?: number;
 }
 
 export type ModelEvent =
@@ -89,7 +91,14 @@ export type ModelEvent =
   /** Token counts of this answer; sent once, near the end. */
   | { readonly type: 'usage'; readonly usage: TokenUsage }
   /** Nothing arrived yet and the request is tried again after `ms`: Azure asked to wait (429) or failed. */
-  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason };
+  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason }
+  /** What is left of the deployment's quota, from the answer's rate-limit headers; first, when Azure sends them. */
+  | { readonly type: 'quota'; readonly quota: QuotaView }
+  /**
+   * What the content filter flagged, on the question (`prompt`) or the answer (`completion`), as
+   * far as it is known; sent again when a later chunk adds to it. Nothing when all is safe.
+   */
+  | { readonly type: 'contentFilter'; readonly source: 'prompt' | 'completion'; readonly findings: readonly FilterFindingView[] };
 
 export type ModelEventSink = (event: ModelEvent) => void;
 

@@ -5,6 +5,8 @@ import type { ModelProfile } from './modelProfiles';
 import { imageDataUrl, type ModelEventSink, type ModelRequest, type ReasoningEffort, type TokenUsage } from './modelRequest';
 import type { StreamGuard } from './streamGuard';
 import { forEachStreamedEvent } from './streamedEvents';
+import { responsesFindings } from './contentFilters';
+import { readQuota } from './rateLimits';
 
 /** The service ended a Responses stream with `response.failed` or an `error` event. */
 export class ResponseFailedError extends Error {
@@ -92,7 +94,12 @@ function toInputItems(request: ModelRequest): ResponseInputItem[] {
 
 function toUsage(usage: ResponseUsage | null | undefined): TokenUsage | undefined {
   return usage
-    ? { inputTokens: usage.input_tokens, outputTokens: usage.output_tokens, reasoningTokens: usage.output_tokens_details?.reasoning_tokens ?? 0 }
+    ? {
+        inputTokens: usage.input_tokens,
+        outputTokens: usage.output_tokens,
+        reasoningTokens: usage.output_tokens_details?.reasoning_tokens ?? 0,
+        cachedInputTokens: usage.input_tokens_details?.cached_tokens ?? 0,
+      }
     : undefined;
 }
 
@@ -100,6 +107,20 @@ function toUsage(usage: ResponseUsage | null | undefined): TokenUsage | undefine
 export async function streamResponses(client: OpenAI, body: ResponseCreateParamsStreaming, guard: StreamGuard, onEvent: ModelEventSink): Promise<WireOutcome> {
   // The SDK sends the request; its body is read here, a network read at a time (streamedEvents.ts).
   const response = await client.responses.create(body, { signal: guard.signal }).asResponse();
+  const quota = readQuota(response.headers);
+  if (quota) {
+    onEvent({ type: 'quota', quota });
+  }
+  // Azure's `content_filters` on the response object (not in the SDK's types).
+  const reportFilters = (responseObject: unknown): void => {
+    const { prompt, completion } = responsesFindings(responseObject);
+    if (prompt.length > 0) {
+      onEvent({ type: 'contentFilter', source: 'prompt', findings: prompt });
+    }
+    if (completion.length > 0) {
+      onEvent({ type: 'contentFilter', source: 'completion', findings: completion });
+    }
+  };
   let finishReason: string | undefined;
   let reportedModel: string | undefined;
   // Function call items by item id: argument pieces name the item, not the call.
@@ -148,6 +169,7 @@ export async function streamResponses(client: OpenAI, body: ResponseCreateParams
         break;
       case 'response.completed': {
         reportedModel = event.response.model || reportedModel;
+        reportFilters(event.response);
         const usage = toUsage(event.response.usage);
         if (usage) {
           onEvent({ type: 'usage', usage });
@@ -156,6 +178,7 @@ export async function streamResponses(client: OpenAI, body: ResponseCreateParams
         break;
       }
       case 'response.incomplete': {
+        reportFilters(event.response);
         const usage = toUsage(event.response.usage);
         if (usage) {
           onEvent({ type: 'usage', usage });

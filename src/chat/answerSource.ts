@@ -1,4 +1,4 @@
-import type { WaitReason } from '../common/protocol';
+import type { FilterFindingView, QuotaView, WaitReason } from '../common/protocol';
 import type { ConnectionTarget } from '../config/connectionTarget';
 
 export { AnswerError } from '../azure/answerError';
@@ -9,12 +9,16 @@ import type { TokenUsage } from '../azure/modelRequest';
 export type AnswerDetail =
   /** A piece of the model's reasoning summary: shown apart from the answer, never sent back. */
   | { readonly type: 'reasoning'; readonly text: string }
-  /** Token counts of the answer, and the model's context window when known. */
-  | { readonly type: 'usage'; readonly usage: TokenUsage; readonly contextWindow?: number }
+  /** Token counts of the answer, the model's context window when known, and the estimated cost when a price is set. */
+  | { readonly type: 'usage'; readonly usage: TokenUsage; readonly contextWindow?: number; readonly cost?: number }
   /** Only turns from `firstTurn` on were sent: the earlier ones no longer fit the context window. */
   | { readonly type: 'sent'; readonly firstTurn: number }
   /** The answer waits `ms` before the request is tried again (a rate limit or a failing service). */
-  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason };
+  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason }
+  /** Spend: what is left of the deployment's quota (Azure's rate-limit headers). */
+  | { readonly type: 'quota'; readonly quota: QuotaView }
+  /** Spend: what the content filter flagged on the question or the answer, as far as known. */
+  | { readonly type: 'contentFilter'; readonly source: 'prompt' | 'completion'; readonly findings: readonly FilterFindingView[] };
 
 /**
  * Where answers come from. The chat session only knows this interface, so the same session

@@ -1,9 +1,10 @@
 import { AnswerError } from '../azure/answerError';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
 import type { AzureModelClient, DeploymentInfo } from '../azure/modelClient';
-import type { ModelMessage } from '../azure/modelRequest';
+import type { ModelMessage, TokenUsage } from '../azure/modelRequest';
 import { type CountTokens, loadTokenCounter } from '../azure/tokenCounter';
 import type { ConnectionTarget } from '../config/connectionTarget';
+import type { DeploymentOfferView } from '../common/protocol';
 import type { ConnectionResult } from '../connection/connectionManager';
 import type { AnswerDetail, AnswerSource } from './answerSource';
 import { answerReserve, firstTurnThatFits } from './contextBudget';
@@ -15,6 +16,10 @@ export interface AzureAnswerSourceDeps {
   readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionResult>;
   /** Counts tokens; the lazily loaded tokenizer by default. */
   readonly countTokens?: () => Promise<CountTokens>;
+  /** Spend: after a 429, other deployments of the same model that could answer (from discovery). */
+  readonly alternatives?: (info: DeploymentInfo) => readonly DeploymentOfferView[];
+  /** Spend: the estimated cost of an answer's tokens on this deployment, when a price is known. */
+  readonly costOf?: (info: DeploymentInfo, usage: TokenUsage) => number | undefined;
 }
 
 /**
@@ -75,7 +80,7 @@ export class AzureAnswerSource implements AnswerSource {
     }
     onDetail?.({ type: 'sent', firstTurn });
     const messages: ModelMessage[] = [...(systemPrompt ? [{ role: 'system', content: systemPrompt } as const] : []), ...turns.slice(firstTurn).map((turn) => ({ role: turn.role, content: turn.content }))];
-    return client.stream(
+    return this.offerAlternatives(info, client.stream(
       { messages, ...(info?.effort ? { reasoningEffort: info.effort } : {}), ...(maxOutputTokens ? { maxOutputTokens } : {}) },
       signal,
       (event) => {
@@ -86,8 +91,16 @@ export class AzureAnswerSource implements AnswerSource {
           case 'reasoning':
             onDetail?.({ type: 'reasoning', text: event.text });
             break;
-          case 'usage':
-            onDetail?.({ type: 'usage', usage: event.usage, ...(info ? { contextWindow: info.profile.contextWindow } : {}) });
+          case 'usage': {
+            const cost = info ? this.deps.costOf?.(info, event.usage) : undefined;
+            onDetail?.({ type: 'usage', usage: event.usage, ...(info ? { contextWindow: info.profile.contextWindow } : {}), ...(cost !== undefined ? { cost } : {}) });
+            break;
+          }
+          case 'quota':
+            onDetail?.({ type: 'quota', quota: event.quota });
+            break;
+          case 'contentFilter':
+            onDetail?.({ type: 'contentFilter', source: event.source, findings: event.findings });
             break;
           case 'waiting':
             onDetail?.({ type: 'waiting', ms: event.ms, reason: event.reason });
@@ -97,6 +110,28 @@ export class AzureAnswerSource implements AnswerSource {
             break;
         }
       },
-    );
+    ));
+  }
+
+  /** A 429's problem gains the deployments of the same model discovery knows. */
+  private async offerAlternatives(info: DeploymentInfo | undefined, answer: Promise<StreamEnd>): Promise<StreamEnd> {
+    try {
+      return await answer;
+    } catch (error) {
+      const rateLimit = error instanceof AnswerError ? error.problem.rateLimit : undefined;
+      const alternatives = info && rateLimit ? this.deps.alternatives?.(info) : undefined;
+      if (alternatives?.length && rateLimit && error instanceof AnswerError) {
+        const { problem } = error;
+        throw new AnswerError(
+          {
+            ...problem,
+            rateLimit: { ...rateLimit, alternatives },
+            detail: `${problem.detail} Or switch this conversation to ${alternatives.map((offer) => offer.deployment).join(' or ')}, which serve${alternatives.length === 1 ? 's' : ''} the same model with quota of ${alternatives.length === 1 ? 'its' : 'their'} own.`,
+          },
+          error.kind,
+        );
+      }
+      throw error;
+    }
   }
 }

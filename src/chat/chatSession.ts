@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessageView, HostToWebviewMessage, MessageStatus, ProblemView, UsageView } from '../common/protocol';
+import type { ChatMessageView, FilterView, HostToWebviewMessage, MessageStatus, ProblemView, QuotaView, UsageView } from '../common/protocol';
+import { describeFindings } from '../azure/contentFilters';
 import { Disposable } from '../common/dispose';
 import { Emitter } from '../common/events';
 import type { StreamEnd } from '../azure/chatStream';
@@ -15,7 +16,7 @@ import type { DeploymentChoice } from './deploymentChoice';
  */
 export type ViewEvent = Extract<
   HostToWebviewMessage,
-  { readonly type: 'messageAdded' | 'delta' | 'messageFinished' | 'messageRemoved' | 'busy' | 'reasoningDelta' | 'usage' | 'sendingStartsAt' | 'waiting' }
+  { readonly type: 'messageAdded' | 'delta' | 'messageFinished' | 'messageRemoved' | 'busy' | 'reasoningDelta' | 'usage' | 'sendingStartsAt' | 'waiting' | 'filterNotice' }
 >;
 
 export type ConversationEvent =
@@ -48,6 +49,10 @@ export class ChatSession extends Disposable {
   private firstSentId: string | undefined;
   private current: { readonly answerId: string; readonly controller: AbortController; readonly done: Promise<void> } | undefined;
   private chosenDeployment: DeploymentChoice | undefined;
+  /** Spend: what is left of the deployment's quota, from the latest answer's headers. */
+  private lastQuota: QuotaView | undefined;
+  /** Spend: what the filter flagged on the streaming answer and its question. */
+  private readonly filters = new Map<'prompt' | 'completion', FilterView>();
 
   constructor(
     private readonly source: AnswerSource,
@@ -65,6 +70,11 @@ export class ChatSession extends Disposable {
 
   get busy(): boolean {
     return this.current !== undefined;
+  }
+
+  /** Spend: what Azure said is left of the deployment's quota after the latest answer. */
+  get quota(): QuotaView | undefined {
+    return this.lastQuota;
   }
 
   get messages(): readonly ChatMessage[] {
@@ -188,6 +198,7 @@ export class ChatSession extends Disposable {
     await Promise.resolve();
     let status: MessageStatus;
     let problem: ProblemView | undefined;
+    this.filters.clear();
     try {
       // Stop may come before the request has even started.
       const end: StreamEnd = signal.aborted
@@ -203,6 +214,9 @@ export class ChatSession extends Disposable {
             this.chosenDeployment,
           );
       ({ status, problem } = describeEnd(end));
+      if (end.kind === 'contentFiltered') {
+        problem = this.explainCut(answerId);
+      }
     } catch (error) {
       status = 'error';
       problem =
@@ -216,6 +230,18 @@ export class ChatSession extends Disposable {
     this.changes.fire({ type: 'busy', busy: false });
   }
 
+  /** The filter cut the answer: where (after how much text) and why (the categories it flagged). */
+  private explainCut(answerId: string): ProblemView {
+    const cutAt = this.conversation.messages.find((message) => message.id === answerId)?.text.length ?? 0;
+    const findings = this.filters.get('completion')?.findings.filter((finding) => finding.filtered) ?? [];
+    return {
+      ...contentFilteredProblem,
+      title: `Azure's content filter withheld the rest of this answer, after ${cutAt.toLocaleString('en-US')} characters.`,
+      detail: `${findings.length > 0 ? `Flagged: ${describeFindings(findings)}. ` : ''}${contentFilteredProblem.detail}`,
+      filter: { source: 'completion', findings, cutAt },
+    };
+  }
+
   private onDetail(answerId: string, turns: Parameters<AnswerSource['streamAnswer']>[0], detail: AnswerDetail): void {
     switch (detail.type) {
       case 'reasoning':
@@ -223,9 +249,18 @@ export class ChatSession extends Disposable {
         this.changes.fire({ type: 'reasoningDelta', messageId: answerId, text: detail.text });
         return;
       case 'usage': {
-        const usage: UsageView = { ...detail.usage, ...(detail.contextWindow ? { contextWindow: detail.contextWindow } : {}) };
+        const usage: UsageView = { ...detail.usage, ...(detail.contextWindow ? { contextWindow: detail.contextWindow } : {}), ...(detail.cost !== undefined ? { cost: detail.cost } : {}) };
         this.conversation.setUsage(answerId, usage);
         this.changes.fire({ type: 'usage', messageId: answerId, usage });
+        return;
+      }
+      case 'quota':
+        this.lastQuota = detail.quota;
+        return;
+      case 'contentFilter': {
+        const filter: FilterView = { source: detail.source, findings: detail.findings };
+        this.filters.set(detail.source, filter);
+        this.changes.fire({ type: 'filterNotice', messageId: answerId, filter });
         return;
       }
       case 'waiting':

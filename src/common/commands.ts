@@ -26,6 +26,9 @@ export const CommandId = {
   attachActiveFile: 'azureOpenAIChat.attachActiveFile',
   focusInput: 'azureOpenAIChat.focusInput',
   exportConversation: 'azureOpenAIChat.exportConversation',
+  // Spend (issue 21).
+  showUsage: 'azureOpenAIChat.showUsage',
+  toggleOfferModels: 'azureOpenAIChat.toggleOfferModels',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

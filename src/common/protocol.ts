@@ -36,6 +36,10 @@ export interface ProblemView {
   /** What to change; may be empty. Plain text, never HTML. */
   readonly detail: string;
   readonly actions: readonly FixAction[];
+  /** Spend (issue 21): what Azure's content filter said, when it blocked the question or cut the answer. */
+  readonly filter?: FilterView;
+  /** Spend (issue 21): a 429, with the limit it names and the deployments of the same model that could answer. */
+  readonly rateLimit?: RateLimitView;
 }
 
 export interface ChatMessageView {
@@ -66,7 +70,104 @@ export interface UsageView {
   readonly reasoningTokens: number;
   /** The model's context window, when known: input + output of this answer against it is the fill. */
   readonly contextWindow?: number;
+  /** Spend: the part of inputTokens served from Azure's prompt cache (billed at a discount). */
+  readonly cachedInputTokens?: number;
+  /** Spend: the estimated cost in the price table's currency; absent without a price for the model. */
+  readonly cost?: number;
 }
+
+// ---- Spend (issue 21): usage totals, cost, quota, content filters -----------------------------
+
+/** What Azure's content filter reports on, in its own names. */
+export const filterCategories = [
+  'hate',
+  'sexual',
+  'violence',
+  'self_harm',
+  'profanity',
+  'jailbreak',
+  'indirect_attack',
+  'protected_material_text',
+  'protected_material_code',
+] as const;
+export type FilterCategory = (typeof filterCategories)[number];
+
+/** One category the filter flagged (a severity above safe, or a detection). */
+export interface FilterFindingView {
+  readonly category: FilterCategory;
+  /** hate, sexual, violence, self_harm: safe, low, medium or high. */
+  readonly severity?: string;
+  /** The optional models (jailbreak, indirect attack, protected material): detected or not. */
+  readonly detected?: boolean;
+  /** Whether the filter blocked it (otherwise only annotated). */
+  readonly filtered: boolean;
+  /** Protected code: where Azure found it and the license it is under (untrusted text). */
+  readonly citation?: { readonly url: string; readonly license: string };
+}
+
+export interface FilterView {
+  /** The question (prompt, attached files included) or the answer. */
+  readonly source: 'prompt' | 'completion';
+  readonly findings: readonly FilterFindingView[];
+  /** For an answer cut by the filter: the characters that arrived before it stopped. */
+  readonly cutAt?: number;
+}
+
+/** A deployment of the same model that could answer instead. */
+export interface DeploymentOfferView {
+  readonly endpoint: string;
+  readonly deployment: string;
+  /** Resource Manager's SKU name (Standard, GlobalStandard, DataZoneStandard, ProvisionedManaged...). */
+  readonly sku: string;
+  /** Capacity in the SKU's unit (thousands of tokens per minute for Standard SKUs; PTUs for Provisioned). */
+  readonly capacity?: number;
+}
+
+export interface RateLimitView {
+  /** Which limit the 429 names: tokens per minute, requests per minute, or not said. */
+  readonly limit: 'tokens' | 'requests' | 'unknown';
+  /** How long Azure asked to wait (retry-after-ms / retry-after), in seconds. */
+  readonly waitSeconds?: number;
+  readonly alternatives?: readonly DeploymentOfferView[];
+}
+
+/** Azure's rate-limit headers of the latest answer: what is left of the deployment's quota. */
+export interface QuotaView {
+  readonly remainingRequests?: number;
+  readonly remainingTokens?: number;
+}
+
+/** Token totals and their estimated cost. */
+export interface UsageTotalsView {
+  readonly inputTokens: number;
+  readonly cachedInputTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+  readonly answers: number;
+  /** Absent when no answer counted had a price. */
+  readonly cost?: number;
+}
+
+/** The spend line of a view: this conversation, and the deployment today (the chat's own and other extensions'). */
+export interface SpendView {
+  readonly conversation: UsageTotalsView;
+  readonly deployment?: string;
+  readonly today?: UsageTotalsView;
+  /** Requests other extensions made through the language model provider today, on every deployment. */
+  readonly otherExtensionsToday?: UsageTotalsView;
+  readonly currency?: string;
+  /** The deployment's daily budget, when one is set. */
+  readonly budget?: number;
+  readonly quota?: QuotaView;
+}
+
+/** Host -> webview messages of the spend feature. */
+export type SpendHostMessage =
+  | { readonly type: 'spend'; readonly spend: SpendView }
+  /** The filter's annotations on an answer that was not blocked (e.g. protected code with its citation). */
+  | { readonly type: 'filterNotice'; readonly messageId: string; readonly filter: FilterView }
+  /** Sending this question would pass the deployment's daily budget; nothing was sent. */
+  | { readonly type: 'budgetWarning'; readonly text: string; readonly spent: number; readonly budget: number; readonly estimate: number; readonly currency: string };
 
 /** What the chat offers for the deployment's model. */
 export interface ModelStateView {
@@ -150,7 +251,8 @@ export type HostToWebviewMessage =
   | { readonly type: 'waiting'; readonly messageId: string; readonly seconds: number; readonly reason: WaitReason }
   /** The answer to `ping`: the extension host behind this webview is alive. */
   | { readonly type: 'pong' }
-  | ModelsHostMessage;
+  | ModelsHostMessage
+  | SpendHostMessage;
 
 export type WebviewToHostMessage =
   /**
@@ -195,7 +297,11 @@ export type WebviewToHostMessage =
   /** The header's deployment picker: choose this conversation's deployment. */
   | { readonly type: 'pickDeployment' }
   /** Models: the reasoning effort for this deployment; `default` leaves it to the model. */
-  | { readonly type: 'setReasoningEffort'; readonly effort: ReasoningEffortValue | 'default' };
+  | { readonly type: 'setReasoningEffort'; readonly effort: ReasoningEffortValue | 'default' }
+  /** Spend: switch this conversation to another deployment (offered after a 429). */
+  | { readonly type: 'switchDeployment'; readonly endpoint: string; readonly deployment: string }
+  /** Spend: send the question the budget warning held back anyway. */
+  | { readonly type: 'sendOverBudget'; readonly text: string };
 
 export type WebviewToHostType = WebviewToHostMessage['type'];
 

@@ -125,6 +125,7 @@ export const englishWebviewStrings = {
   thinkingAbout: 'Thinking: {0}',
   tokens: 'Tokens: {0}',
   tokensIn: '{0} in',
+  tokensCached: '{0} cached',
   tokensOut: '{0} out',
   tokensReasoning: '{0} reasoning',
   contextFill: 'Context {0}%',

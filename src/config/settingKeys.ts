@@ -17,6 +17,11 @@ export const SettingKey = {
   // Sovereign clouds (src/config/cloud.ts).
   cloud: 'cloud',
   customCloud: 'customCloud',
+  // Spend (issue 21): application-scoped, so a workspace cannot change what the user is told it costs.
+  prices: 'prices',
+  dailyBudget: 'dailyBudget',
+  currency: 'currency',
+  offerModelsToOtherExtensions: 'offerModelsToOtherExtensions',
 } as const;
 
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
@@ -35,6 +40,16 @@ export const credentialRoutingSettings: readonly SettingKey[] = [
   SettingKey.cloud,
   SettingKey.customCloud,
 ];
+
+/**
+ * Spend (issue 21): what the user is told things cost, their budget, and whether other
+ * extensions may use the deployments. Application-scoped too: a repository must not lower a
+ * price, lift a budget or switch offering on for the user.
+ */
+export const spendSettings: readonly SettingKey[] = [SettingKey.prices, SettingKey.dailyBudget, SettingKey.currency, SettingKey.offerModelsToOtherExtensions];
+
+/** Every application-scoped setting: VS Code writes and reads them in user settings only. */
+export const applicationScopedSettings: readonly SettingKey[] = [...credentialRoutingSettings, ...spendSettings];
 
 /**
  * Settings VS Code ignores in an untrusted workspace (package.json restrictedConfigurations):
@@ -86,4 +101,8 @@ export const settingDefaults: { readonly [K in SettingKey]: unknown } = {
   stallTimeoutSeconds: defaultStallTimeoutSeconds,
   cloud: 'AzureCloud',
   customCloud: {},
+  prices: {},
+  dailyBudget: {},
+  currency: 'USD',
+  offerModelsToOtherExtensions: true,
 };

@@ -32,6 +32,14 @@ export interface AzureChatModelProviderDeps {
   readonly onDidChangeDeployments?: (listener: () => void) => IDisposable;
   /** Asks the user to sign in (only when VS Code says the user may be prompted). */
   readonly signIn: () => Promise<void>;
+  /**
+   * Spend (issue 21): whether the user offers the deployments to other extensions (a setting,
+   * default on); off, no model is listed and any request is refused. Absent: always offered.
+   */
+  readonly offered?: () => boolean;
+  readonly onDidChangeOffered?: (listener: () => void) => IDisposable;
+  /** Spend: each request, as it arrives (VS Code does not say which extension sent it). */
+  readonly onRequest?: (modelId: string) => void;
   readonly log: vscode.LogOutputChannel;
 }
 
@@ -66,9 +74,16 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
     if (deps.onDidChangeDeployments) {
       this.subscriptions.push(deps.onDidChangeDeployments(() => this.changes.fire()));
     }
+    if (deps.onDidChangeOffered) {
+      this.subscriptions.push(deps.onDidChangeOffered(() => this.changes.fire()));
+    }
   }
 
   async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, _token: vscode.CancellationToken): Promise<AzureChatModel[]> {
+    if (this.deps.offered?.() === false) {
+      this.deps.log.debug('Language models: none offered (azureOpenAIChat.offerModelsToOtherExtensions is off)');
+      return [];
+    }
     let result = await this.deps.connection.current();
     if (!result.ok && result.state === 'signedOut' && !options.silent) {
       await this.deps.signIn();
@@ -111,6 +126,11 @@ export class AzureChatModelProvider implements vscode.LanguageModelChatProvider<
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
+    // Counted whatever happens next: the user sees that something used their deployment.
+    this.deps.onRequest?.(model.id);
+    if (this.deps.offered?.() === false) {
+      throw vscode.LanguageModelError.NoPermissions('The user does not offer their Azure OpenAI deployments to other extensions (azureOpenAIChat.offerModelsToOtherExtensions).');
+    }
     const tools = toToolDefinitions(options.tools);
     const request: ModelRequest = {
       messages: toModelMessages(messages),

@@ -4,6 +4,7 @@
  * Resource Manager is in the pure modules beside this one.
  */
 import * as vscode from 'vscode';
+import { describeCapacity, describeSku } from '../discovery/deploymentOffers';
 import type { TokenSource } from '../auth/tokenSource';
 import type { VscodeMicrosoftSession } from './microsoftSession';
 import type { DeploymentChoice } from '../chat/deploymentChoice';
@@ -325,8 +326,8 @@ function deploymentItems(result: DiscoveryResult): DeploymentItem[] {
         description: [deployment.model, deployment.modelVersion].filter(Boolean).join(' ') + notChat,
         detail: [
           deployment.accountName,
-          deployment.sku,
-          deployment.capacity !== undefined ? vscode.l10n.t('capacity {0}', deployment.capacity) : '',
+          describeSku(deployment.sku),
+          deployment.capacity !== undefined ? vscode.l10n.t('capacity {0}', describeCapacity(deployment.sku, deployment.capacity)) : '',
           deployment.location,
         ]
           .filter(Boolean)

@@ -1,4 +1,4 @@
-import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMessage } from '../common/protocol';
+import type { ConnectionView, FixAction, HostToWebviewMessage, SpendHostMessage, WebviewToHostMessage } from '../common/protocol';
 import { DeltaBatcher } from '../chat/deltaBatcher';
 import { Disposable, type IDisposable } from '../common/dispose';
 import { type ConnectionTarget, targetKey } from '../config/connectionTarget';
@@ -53,6 +53,20 @@ export interface BindingDeps {
   readonly onDidInteract?: () => void;
   /** The header's deployment picker (deployment discovery); absent: the button does nothing. */
   readonly pickDeployment?: (session: ChatSession) => void;
+  /** Spend (issue 21): totals, budget warnings, and switching to a deployment offered after a 429. */
+  readonly spend?: SpendBinding;
+}
+
+/** What a view needs of the spend feature (src/vscode/spend.ts). */
+export interface SpendBinding {
+  /** The spend line for this view's conversation, posted after every answer and on `ready`. */
+  view(session: ChatSession): Promise<Extract<SpendHostMessage, { type: 'spend' }> | undefined>;
+  /** A warning when sending `text` would pass the deployment's daily budget; undefined to send. */
+  budgetWarning(session: ChatSession, text: string): Promise<Extract<SpendHostMessage, { type: 'budgetWarning' }> | undefined>;
+  /** Switches this view's conversation to another deployment of the same model. */
+  switchDeployment(session: ChatSession, target: ConnectionTarget): void;
+  /** Other views changed the totals (another answer, another extension's request). */
+  readonly onDidChange?: (listener: () => void) => IDisposable;
 }
 
 /**
@@ -102,6 +116,9 @@ export class ChatWebviewBinding extends Disposable {
         onDidChangeConnection: (listener) => deps.onDidChangeConnection((change) => change.key === targetKey(this.session.deployment) && listener(change.view)),
       }),
     );
+    if (deps.spend?.onDidChange) {
+      this._register(deps.spend.onDidChange(() => this.ready && this.surface.visible && void this.sendSpend()));
+    }
     if (deps.onDidStartFixElsewhere) {
       this._register(deps.onDidStartFixElsewhere((action) => this.answerAfterFix.fixStarted(action)));
     }
@@ -146,7 +163,11 @@ export class ChatWebviewBinding extends Disposable {
         void this.sendSnapshot();
         break;
       case 'send':
-        void this.sendQuestion(message.text);
+        if (this.deps.spend) {
+          void this.sendWithinBudget(message.text);
+        } else {
+          void this.sendQuestion(message.text);
+        }
         break;
       case 'stop':
         void session.stop();
@@ -204,10 +225,27 @@ export class ChatWebviewBinding extends Disposable {
       case 'ping':
         // Answered with `pong` by chatWebview.ts before a message reaches the binding.
         break;
+      case 'switchDeployment':
+        this.deps.spend?.switchDeployment(session, { endpoint: message.endpoint, deployment: message.deployment });
+        break;
+      case 'sendOverBudget':
+        void this.sendQuestion(message.text);
+        break;
       default:
         // A message type added to the protocol without a case here does not compile.
         return assertNever(message);
     }
+  }
+
+  /** Spend: asks first when the question would pass the deployment's daily budget. */
+  private async sendWithinBudget(text: string): Promise<void> {
+    const warning = await this.deps.spend?.budgetWarning(this.session, text).catch(() => undefined);
+    if (warning) {
+      this.post(warning);
+      this.post({ type: 'restoreDraft', text });
+      return;
+    }
+    await this.sendQuestion(text);
   }
 
   private async sendQuestion(text: string): Promise<void> {
@@ -217,6 +255,13 @@ export class ChatWebviewBinding extends Disposable {
     } else {
       // Busy, or the secret warning was cancelled: give the question back rather than lose it.
       this.post({ type: 'restoreDraft', text });
+    }
+  }
+
+  private async sendSpend(): Promise<void> {
+    const spend = await this.deps.spend?.view(this.session).catch(() => undefined);
+    if (spend) {
+      this.post(spend);
     }
   }
 
@@ -259,6 +304,7 @@ export class ChatWebviewBinding extends Disposable {
         if (event.type === 'messageFinished') {
           // The answer may have taught what the model is (and so which efforts it takes).
           void this.sendModelState();
+          void this.sendSpend();
         }
         return;
     }
@@ -293,6 +339,7 @@ export class ChatWebviewBinding extends Disposable {
       this.post({ type: 'sendingStartsAt', messageId: startsAt });
     }
     void this.sendModelState();
+    void this.sendSpend();
     await this.sendConnection();
   }
 

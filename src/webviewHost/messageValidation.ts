@@ -38,6 +38,8 @@ type MessageOf<K extends WebviewToHostMessage['type']> = Extract<WebviewToHostMe
 type Parsers = { readonly [K in WebviewToHostMessage['type']]: (raw: Record<string, unknown> & { readonly type: K }) => MessageOf<K> | undefined };
 
 const languagePattern = /^[\w.+#-]{0,64}$/;
+/** Azure deployment names: letters, digits, `-`, `_` and `.`, at most 64. */
+const deploymentPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** URIs of files dropped on the view; the host reads only `file:` and `vscode-remote:` ones. */
 function isDroppedUriList(value: unknown): value is string[] {
@@ -108,6 +110,12 @@ const parsers: Parsers = {
       ? { type: 'resend', messageId: raw.messageId, text: raw.text }
       : undefined,
   copyAnswer: (raw) => (hasOnlyKeys(raw, ['type', 'messageId']) && isMessageId(raw.messageId) ? { type: 'copyAnswer', messageId: raw.messageId } : undefined),
+  // Spend: the 429 card's "use another deployment", and "send anyway" past the daily budget.
+  switchDeployment: (raw) =>
+    hasOnlyKeys(raw, ['type', 'endpoint', 'deployment']) && isOpenableUrl(raw.endpoint) && typeof raw.deployment === 'string' && deploymentPattern.test(raw.deployment)
+      ? { type: 'switchDeployment', endpoint: raw.endpoint, deployment: raw.deployment }
+      : undefined,
+  sendOverBudget: (raw) => (hasOnlyKeys(raw, ['type', 'text']) && isQuestion(raw.text) ? { type: 'sendOverBudget', text: raw.text } : undefined),
 };
 
 function isMessageType(type: string): type is WebviewToHostMessage['type'] {

@@ -130,6 +130,7 @@ export function webviewStrings(): WebviewStrings {
     thinkingAbout: vscode.l10n.t('Thinking: {0}'),
     tokens: vscode.l10n.t('Tokens: {0}'),
     tokensIn: vscode.l10n.t('{0} in'),
+    tokensCached: vscode.l10n.t('{0} cached'),
     tokensOut: vscode.l10n.t('{0} out'),
     tokensReasoning: vscode.l10n.t('{0} reasoning'),
     contextFill: vscode.l10n.t('Context {0}%'),

@@ -255,4 +255,26 @@ suite('Azure deployments as language models, used by another extension', () => {
     assert.equal(denied.error?.code, 'NoPermissions', JSON.stringify(denied.error));
     assert.match(denied.error?.message ?? '', /Cognitive Services OpenAI User/);
   });
+
+  // Spend (issue 21): offering the deployments to other extensions is the user's visible choice.
+  test('with offering turned off no model is listed and a request with a model taken before is refused; on again, offered again', async () => {
+    const settings = new SettingsChanges();
+    const [model] = await vscode.lm.selectChatModels(selector);
+    assert.ok(model, 'a model is offered by default');
+    try {
+      await settings.set({ offerModelsToOtherExtensions: false });
+      await waitFor('no model listed once offering is off', async () => ((await consumer.models(selector)).length === 0 ? true : undefined));
+      // VS Code itself refuses a model that is no longer listed (NotFound); one that still is, the provider refuses (NoPermissions).
+      const refused = await (async () => model.sendRequest([vscode.LanguageModelChatMessage.User('Hello')]))().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      assert.ok(refused instanceof vscode.LanguageModelError, String(refused));
+      assert.ok(refused.code === 'NotFound' || refused.code === 'NoPermissions', refused.code);
+      assert.equal((await standIn.requests()).length, 0, 'nothing reached Azure');
+    } finally {
+      await settings.restore();
+    }
+    await waitFor('models listed again', async () => ((await consumer.models(selector)).length > 0 ? true : undefined));
+  });
 });

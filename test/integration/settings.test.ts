@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureOpenAIChatApi } from '../../src/extension';
-import { credentialRoutingSettings, settingsSection, SettingKey } from '../../src/config/settingKeys';
+import { applicationScopedSettings, settingsSection, SettingKey } from '../../src/config/settingKeys';
 import { chatApi, connectionWhere, EXTENSION_ID, lastMessage, SettingsChanges } from './chatExtension';
 import { standIn } from './standIn';
 
@@ -79,7 +79,7 @@ suite('Settings', () => {
   test('the settings that route credentials are application-scoped: VS Code will not write them to a workspace', async () => {
     const declared = declaredSettings();
     const applicationScoped = declared.filter((s) => s.scope === 'application').map((s) => s.key);
-    assert.deepEqual(applicationScoped.sort(), [...credentialRoutingSettings].sort());
+    assert.deepEqual(applicationScoped.sort(), [...applicationScopedSettings].sort());
     assert.ok(declared.every((s) => s.scope === 'application' || s.scope === 'window'), 'a setting has an unexpected scope');
 
     const folder = vscode.workspace.workspaceFolders?.[0];

@@ -12,14 +12,20 @@ import {
   chatCompletion,
   type CompletionIdentity,
   deploymentNotFound,
+  FILTERED_COMPLETION_FILTER,
+  type FilterResults,
+  mergeFilter,
   invalidRequest,
   type JsonErrorReply,
   permissionDenied,
   promptContentFiltered,
   rateLimited,
   resourceNotFound,
+  SAFE_COMPLETION_FILTER,
+  SAFE_PROMPT_FILTER,
   type Usage,
 } from './azureResponses';
+import { type Admission, PromptCache, quotaFor, RateWindow, UNMETERED } from './deploymentLimits';
 import {
   isDatedApiVersionBefore,
   lookUpModel,
@@ -32,10 +38,10 @@ import {
   responsesNeedNewerApiVersion,
   type StandInModel,
 } from './modelRules';
-import { ResponsesFrames } from './responsesFrames';
+import { type ResponsesContentFilter, ResponsesFrames, type ResponsesUsage } from './responsesFrames';
 import { ResponseWriter } from './responseWriter';
 import { type ChatMessageLike, defaultAnswer, readMessages, type Scenario, type ScriptedToolCall, splitBySize, splitWords } from './scenario';
-import { DONE_FRAME, SseFrames } from './sseFrames';
+import { DONE_FRAME, SseFrames, type StreamFilters } from './sseFrames';
 import { type ApimOptions, authenticate, type AuthOptions } from './standInAuth';
 import type { StandInJwtPayload } from './tokens';
 import { closeServer, listenOnLoopback, loopbackUrl } from './loopbackServer';
@@ -84,7 +90,12 @@ export interface StandInOptions {
   onChunkWritten?: (index: number, text: string, timeMs: number) => void;
 }
 
-export type DeploymentSpec = string | { name: string; model: string; contextWindow?: number };
+/**
+ * A deployment: a name serving the stand-in's default model, or an object naming its model. A
+ * quota (`tokensPerMinute`, `requestsPerMinute` defaulting to 6 per 1,000 TPM) is enforced as a
+ * Standard deployment's (deploymentLimits.ts); without one the headers report a large quota.
+ */
+export type DeploymentSpec = string | { name: string; model: string; contextWindow?: number; tokensPerMinute?: number; requestsPerMinute?: number };
 
 interface ServedDeployment {
   model: StandInModel;
@@ -144,6 +155,8 @@ export class AzureOpenAIStandIn {
   private readonly queue: Scenario[] = [];
   private defaultScenario: Scenario;
   private readonly waiters: Array<() => void> = [];
+  private readonly windows = new Map<string, RateWindow>();
+  private readonly caches = new Map<string, PromptCache>();
 
   private constructor(
     private readonly server: Server,
@@ -220,6 +233,8 @@ export class AzureOpenAIStandIn {
     this.queue.length = 0;
     this.tokensAccepted = 0;
     this.defaultScenario = this.initialDefault;
+    this.windows.clear();
+    this.caches.clear();
   }
 
   /** Resolves once at least `count` requests have arrived (since the last reset). */
@@ -311,13 +326,13 @@ export class AzureOpenAIStandIn {
     const writer = new ResponseWriter(res);
     if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) {return;}
     if (scenario.error) {return sendJson(res, scenario.error);}
-    if (scenario.rateLimit) {
-      const { retryAfterSeconds, retryAfterMs } = scenario.rateLimit;
-      return sendJson(res, rateLimited(apiVersion, retryAfterSeconds, retryAfterMs === null ? undefined : (retryAfterMs ?? retryAfterSeconds * 1000)));
-    }
-    if (scenario.promptContentFilter) {return sendJson(res, promptContentFiltered());}
+    if (scenario.rateLimit) {return sendJson(res, scriptedRateLimit(scenario.rateLimit, apiVersion, 'ChatCompletions_Create'));}
+    if (scenario.promptContentFilter) {return sendJson(res, promptContentFiltered(scenario.promptContentFilter === true ? undefined : scenario.promptContentFilter));}
 
     const messages = readMessages(body);
+    const admission = this.admit(deployment, countPromptTokens(messages) + Number(body.max_completion_tokens ?? body.max_tokens ?? 0));
+    if (!admission.ok) {return sendJson(res, quotaExceeded(admission, apiVersion, 'ChatCompletions_Create'));}
+    const cachedTokens = scenario.cachedTokens ?? this.cachedTokens(deployment, messages);
     const planned = this.plan(scenario, messages, deployment);
     const identity: CompletionIdentity = {
       id: `chatcmpl-${randomBytes(15).toString('base64url')}`,
@@ -327,12 +342,11 @@ export class AzureOpenAIStandIn {
     };
     const promptTokens = countPromptTokens(messages);
     const reasoningTokens = served.model.reasoning ? 64 : 0;
-    res.setHeader('x-ratelimit-remaining-requests', '99');
-    res.setHeader('x-ratelimit-remaining-tokens', '99000');
+    setRemaining(res, admission);
     if (body.stream === true) {
-      await this.stream(res, writer, scenario, planned, identity, promptTokens, body.stream_options?.include_usage === true, reasoningTokens);
+      await this.stream(res, writer, scenario, planned, identity, promptTokens, body.stream_options?.include_usage === true, reasoningTokens, cachedTokens);
     } else {
-      await this.respondWhole(res, writer, scenario, planned.chunks, identity, promptTokens);
+      await this.respondWhole(res, writer, scenario, planned.chunks, identity, promptTokens, cachedTokens);
     }
   }
 
@@ -349,15 +363,15 @@ export class AzureOpenAIStandIn {
     const writer = new ResponseWriter(res);
     if (!(await writer.pause(scenario.firstChunkDelayMs ?? 0))) {return;}
     if (scenario.error) {return sendJson(res, scenario.error);}
-    if (scenario.rateLimit) {
-      const { retryAfterSeconds, retryAfterMs } = scenario.rateLimit;
-      return sendJson(res, rateLimited('v1', retryAfterSeconds, retryAfterMs === null ? undefined : (retryAfterMs ?? retryAfterSeconds * 1000)));
-    }
-    if (scenario.promptContentFilter) {return sendJson(res, promptContentFiltered());}
+    if (scenario.rateLimit) {return sendJson(res, scriptedRateLimit(scenario.rateLimit, 'v1', 'Responses_Create'));}
+    if (scenario.promptContentFilter) {return sendJson(res, promptContentFiltered(scenario.promptContentFilter === true ? undefined : scenario.promptContentFilter));}
     if (body.stream !== true) {
       return sendJson(res, invalidRequest('The stand-in serves the Responses API streamed only.', 'stream', null));
     }
     const messages: ChatMessageLike[] = instructions ? [{ role: 'system', content: instructions }, ...input] : input;
+    const admission = this.admit(deployment, countPromptTokens(input, instructions) + Number(body.max_output_tokens ?? 0));
+    if (!admission.ok) {return sendJson(res, quotaExceeded(admission, 'v1', 'Responses_Create'));}
+    const cachedTokens = scenario.cachedTokens ?? this.cachedTokens(deployment, messages);
     const planned = this.plan(scenario, messages, deployment);
     const wantsSummary = served.model.reasoning && typeof body.reasoning?.summary === 'string';
     const summary = wantsSummary ? (scenario.reasoning ?? defaultReasoningSummary(input)) : undefined;
@@ -370,8 +384,7 @@ export class AzureOpenAIStandIn {
     res.statusCode = 200;
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache, must-revalidate');
-    res.setHeader('x-ratelimit-remaining-requests', '99');
-    res.setHeader('x-ratelimit-remaining-tokens', '99000');
+    setRemaining(res, admission);
     res.socket?.setNoDelay(true);
     res.flushHeaders();
     if (!(await writer.write(frames.created()))) {return;}
@@ -388,19 +401,21 @@ export class AzureOpenAIStandIn {
     const sent = await this.writeText(writer, chunks, delayMs, scenario, (text) => frames.textDelta(text));
     if (sent === undefined || (await this.endedByFault(writer, scenario))) {return;}
     if (delayMs > 0 && !(await writer.flush())) {return;}
-    const usage = {
+    const usage: ResponsesUsage = {
       input_tokens: countPromptTokens(input, instructions),
       output_tokens: approximateTokens(sent) + (served.model.reasoning ? 64 : 0),
       reasoning_tokens: served.model.reasoning ? 64 : 0,
     };
+    usage.cached_tokens = Math.min(cachedTokens, usage.input_tokens);
+    const filters = responsesContentFilters(scenario, sent);
     const end =
       scenario.contentFilterAfterChunks !== undefined
-        ? frames.incomplete(sent, summary, usage, 'content_filter')
+        ? frames.incomplete(sent, summary, usage, 'content_filter', filters)
         : scenario.finishReason === 'length'
-          ? frames.incomplete(sent, summary, usage, 'max_output_tokens')
+          ? frames.incomplete(sent, summary, usage, 'max_output_tokens', filters)
           : frames.messageEnd(sent) +
             (scenario.toolCalls ?? []).map((call) => frames.toolCall(frames.nextOutputIndex, call.id ?? `call_${randomBytes(12).toString('hex')}`, call.name, splitBySize(call.arguments, scenario.toolArgumentsChunkSize ?? 10))).join('') +
-            frames.completed(sent, summary, usage);
+            frames.completed(sent, summary, usage, filters);
     if (!(await writer.write(end))) {return;}
     await writer.end();
   }
@@ -425,8 +440,9 @@ export class AzureOpenAIStandIn {
     promptTokens: number,
     includeUsage: boolean,
     reasoningTokens = 0,
+    cachedTokens = 0,
   ): Promise<void> {
-    const frames = new SseFrames(identity);
+    const frames = new SseFrames(identity, streamFilters(scenario));
     res.statusCode = 200;
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache, must-revalidate');
@@ -445,7 +461,7 @@ export class AzureOpenAIStandIn {
     if (!(await this.streamToolCalls(writer, frames, scenario, toolCalls, delayMs, startsWithToolCall))) {return;}
     const finishReason = toolCalls.length > 0 ? 'tool_calls' : (scenario.finishReason ?? 'stop');
     if (!(await writer.write(filtered ? frames.contentFiltered() : frames.finish(finishReason)))) {return;}
-    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent, reasoningTokens))))) {return;}
+    if (includeUsage && !(await writer.write(frames.usage(usage(promptTokens, sent, reasoningTokens, cachedTokens))))) {return;}
     if (!(await writer.write(DONE_FRAME))) {return;}
     await writer.end();
   }
@@ -504,6 +520,7 @@ export class AzureOpenAIStandIn {
     chunks: string[],
     identity: CompletionIdentity,
     promptTokens: number,
+    cachedTokens = 0,
   ): Promise<void> {
     if (scenario.dropAfterChunks !== undefined) {
       res.socket?.destroy();
@@ -516,7 +533,36 @@ export class AzureOpenAIStandIn {
     const filtered = scenario.contentFilterAfterChunks !== undefined;
     const content = (filtered ? chunks.slice(0, scenario.contentFilterAfterChunks) : chunks).join('');
     const finishReason = filtered ? 'content_filter' : (scenario.finishReason ?? 'stop');
-    sendJson(res, { status: 200, body: chatCompletion(identity, content, finishReason, usage(promptTokens, content)) });
+    const filters = streamFilters(scenario);
+    sendJson(res, {
+      status: 200,
+      body: chatCompletion(identity, content, finishReason, usage(promptTokens, content, 0, cachedTokens), { prompt: filters.prompt, completion: filtered ? filters.cut : filters.completion }),
+    });
+  }
+
+  /** Charges the request to its deployment's minute (deploymentLimits.ts). */
+  private admit(deployment: string, tokens: number): Admission {
+    let window = this.windows.get(deployment);
+    if (!window) {
+      const spec = this.options.deployments.find((candidate) => typeof candidate !== 'string' && candidate.name === deployment);
+      const quota = typeof spec === 'object' ? quotaFor(spec.tokensPerMinute, spec.requestsPerMinute) : undefined;
+      window = new RateWindow(quota ?? UNMETERED, quota !== undefined);
+      this.windows.set(deployment, window);
+    }
+    return window.admit(tokens);
+  }
+
+  /** Tokens of this prompt the deployment's prompt cache serves. */
+  private cachedTokens(deployment: string, messages: ChatMessageLike[]): number {
+    let cache = this.caches.get(deployment);
+    if (!cache) {
+      cache = new PromptCache();
+      this.caches.set(deployment, cache);
+    }
+    return cache.lookUp(
+      messages.map((message) => `${message.role}\n${message.content}`),
+      (leading) => countPromptTokens(messages.slice(0, leading)),
+    );
   }
 
   private servesApiVersion(apiVersion: string): boolean {
@@ -561,16 +607,52 @@ export class AzureOpenAIStandIn {
 interface ChatRequestBody {
   stream?: unknown;
   stream_options?: { include_usage?: unknown } | null;
+  max_tokens?: unknown;
+  max_completion_tokens?: unknown;
 }
 
-function usage(promptTokens: number, completion: string, reasoningTokens = 0): Usage {
+function usage(promptTokens: number, completion: string, reasoningTokens = 0, cachedTokens = 0): Usage {
   const completionTokens = approximateTokens(completion) + reasoningTokens;
   return {
     completion_tokens: completionTokens,
     prompt_tokens: promptTokens,
     total_tokens: promptTokens + completionTokens,
-    ...(reasoningTokens ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+    completion_tokens_details: { reasoning_tokens: reasoningTokens },
+    prompt_tokens_details: { cached_tokens: Math.min(cachedTokens, promptTokens) },
   };
+}
+
+function scriptedRateLimit(rateLimit: NonNullable<Scenario['rateLimit']>, apiVersion: string, operation: string): JsonErrorReply {
+  const { retryAfterSeconds, retryAfterMs, limit } = rateLimit;
+  return rateLimited(apiVersion, retryAfterSeconds, retryAfterMs === null ? undefined : (retryAfterMs ?? retryAfterSeconds * 1000), limit, operation, { requests: 12, tokens: 1_800 });
+}
+
+function quotaExceeded(admission: Extract<Admission, { ok: false }>, apiVersion: string, operation: string): JsonErrorReply {
+  return rateLimited(apiVersion, admission.retryAfterMs / 1000, admission.retryAfterMs, admission.limit, operation, { requests: admission.remainingRequests, tokens: admission.remainingTokens });
+}
+
+function setRemaining(res: ServerResponse, admission: Extract<Admission, { ok: true }>): void {
+  res.setHeader('x-ratelimit-remaining-requests', String(admission.remainingRequests));
+  res.setHeader('x-ratelimit-remaining-tokens', String(admission.remainingTokens));
+}
+
+/** The chat completions stream's filter results for a scenario: annotations, and the verdict that cut the answer. */
+function streamFilters(scenario: Scenario): StreamFilters {
+  const prompt = scenario.promptFilter ? mergeFilter(SAFE_PROMPT_FILTER, scenario.promptFilter) : undefined;
+  if (scenario.contentFilterAfterChunks !== undefined) {
+    return { ...(prompt ? { prompt } : {}), cut: scenario.completionFilter ? mergeFilter(SAFE_COMPLETION_FILTER, scenario.completionFilter) : FILTERED_COMPLETION_FILTER };
+  }
+  return { ...(prompt ? { prompt } : {}), ...(scenario.completionFilter ? { completion: mergeFilter(SAFE_COMPLETION_FILTER, scenario.completionFilter) } : {}) };
+}
+
+/** The Responses API's `content_filters`: one entry for the prompt and one for the answer. */
+function responsesContentFilters(scenario: Scenario, sent: string): ResponsesContentFilter[] {
+  const { prompt, completion, cut } = streamFilters(scenario);
+  const completionResults: FilterResults = cut ?? completion ?? SAFE_COMPLETION_FILTER;
+  return [
+    { blocked: false, source_type: 'prompt', content_filter_results: prompt ?? SAFE_PROMPT_FILTER, content_filter_offsets: { start_offset: 0, end_offset: 0, check_offset: 0 } },
+    { blocked: cut !== undefined, source_type: 'completion', content_filter_results: completionResults, content_filter_offsets: { start_offset: 0, end_offset: sent.length, check_offset: sent.length } },
+  ];
 }
 
 interface ResponsesRequestBody {

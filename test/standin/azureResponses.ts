@@ -75,27 +75,46 @@ export function permissionDenied(principal: string, status: 401 | 403): JsonErro
   };
 }
 
-export function rateLimited(apiVersion: string, retryAfterSeconds: number, retryAfterMs?: number): JsonErrorReply {
+/** Which of a deployment's two limits a 429 is about: tokens per minute, or requests per minute. */
+export type RateLimitKind = 'tokens' | 'requests';
+
+/**
+ * Azure's 429 for a Standard deployment: the message names the limit ("token rate limit" for
+ * TPM, "call rate limit" for RPM) and how long to wait; the headers carry the same wait
+ * (`retry-after` in seconds, `retry-after-ms`) and the remaining counts, the exhausted one 0.
+ */
+export function rateLimited(apiVersion: string, retryAfterSeconds: number, retryAfterMs?: number, limit: RateLimitKind = 'tokens', operation = 'ChatCompletions_Create', remaining: { requests: number; tokens: number } = { requests: 0, tokens: 0 }): JsonErrorReply {
   const headers: Record<string, string> = {
     'retry-after': String(Math.ceil(retryAfterSeconds)),
-    'x-ratelimit-remaining-requests': '0',
-    'x-ratelimit-remaining-tokens': '0',
-    'policy-id': 'DeploymentRatelimit-Token',
+    'x-ratelimit-remaining-requests': String(limit === 'requests' ? 0 : remaining.requests),
+    'x-ratelimit-remaining-tokens': String(limit === 'tokens' ? 0 : remaining.tokens),
+    'policy-id': limit === 'tokens' ? 'DeploymentRatelimit-Token' : 'DeploymentRatelimit-Call',
   };
   if (retryAfterMs !== undefined) {headers['retry-after-ms'] = String(retryAfterMs);}
+  const which = limit === 'tokens' ? 'token rate limit' : 'call rate limit';
   return {
     status: 429,
     headers,
     body: {
       error: {
         code: '429',
-        message: `Requests to the ChatCompletions_Create Operation under Azure OpenAI API version ${apiVersion} have exceeded token rate limit of your current AIServices S0 pricing tier. Please retry after ${Math.ceil(retryAfterSeconds)} seconds. Please contact Azure support service if you would like to further increase the default rate limit.`,
+        message: `Requests to the ${operation} Operation under Azure OpenAI API version ${apiVersion} have exceeded ${which} of your current AIServices S0 pricing tier. Please retry after ${Math.ceil(retryAfterSeconds)} seconds. Please contact Azure support service if you would like to further increase the default rate limit.`,
       },
     },
   };
 }
 
-export function promptContentFiltered(): JsonErrorReply {
+/** The prompt filter's default verdict when a scenario blocks a prompt without saying why. */
+export const BLOCKED_PROMPT_FILTER: FilterResults = {
+  hate: { filtered: true, severity: 'high' },
+  jailbreak: { filtered: false, detected: false },
+  self_harm: { filtered: false, severity: 'safe' },
+  sexual: { filtered: false, severity: 'safe' },
+  violence: { filtered: false, severity: 'safe' },
+};
+
+/** 400 `content_filter`: the prompt was blocked; `innererror.content_filter_result` says by what. */
+export function promptContentFiltered(results: FilterResults = BLOCKED_PROMPT_FILTER): JsonErrorReply {
   return {
     status: 400,
     body: {
@@ -108,13 +127,7 @@ export function promptContentFiltered(): JsonErrorReply {
         status: 400,
         innererror: {
           code: 'ResponsibleAIPolicyViolation',
-          content_filter_result: {
-            hate: { filtered: true, severity: 'high' },
-            jailbreak: { filtered: false, detected: false },
-            self_harm: { filtered: false, severity: 'safe' },
-            sexual: { filtered: false, severity: 'safe' },
-            violence: { filtered: false, severity: 'safe' },
-          },
+          content_filter_result: results,
         },
       },
     },
@@ -161,30 +174,71 @@ export function apimMissingRole(role: string): JsonErrorReply {
   };
 }
 
+// ---- Content filter annotations (learn.microsoft.com, "Content filtering annotations") ----------
+
+/** hate, sexual, violence, self_harm: a severity, and whether it was filtered. */
+export interface SeverityResult {
+  filtered: boolean;
+  severity: 'safe' | 'low' | 'medium' | 'high';
+}
+
+/** The optional models (jailbreak, indirect_attack, protected_material_text, profanity). */
+export interface DetectionResult {
+  filtered: boolean;
+  detected: boolean;
+}
+
+/** protected_material_code carries where the code was found and its license. */
+export interface CitedDetectionResult extends DetectionResult {
+  citation?: { URL: string; license: string };
+}
+
+/**
+ * `content_filter_results` of a prompt or a completion. Prompts carry jailbreak (user prompt
+ * attacks) and indirect_attack (in documents); completions carry protected material.
+ */
+export interface FilterResults {
+  hate?: SeverityResult;
+  sexual?: SeverityResult;
+  violence?: SeverityResult;
+  self_harm?: SeverityResult;
+  profanity?: DetectionResult;
+  jailbreak?: DetectionResult;
+  indirect_attack?: DetectionResult;
+  protected_material_text?: DetectionResult;
+  protected_material_code?: CitedDetectionResult;
+}
+
+/** Keys in Azure's (alphabetical) order, the scenario's verdicts over the safe defaults. */
+export function mergeFilter(base: FilterResults, over: FilterResults | undefined): FilterResults {
+  const merged: Record<string, unknown> = { ...base, ...over };
+  return Object.fromEntries(Object.keys(merged).sort().map((key) => [key, merged[key]])) as FilterResults;
+}
+
 // ---- Successful chat completions ---------------------------------------------------------------
 
-export const SAFE_COMPLETION_FILTER = {
+export const SAFE_COMPLETION_FILTER: FilterResults = {
   hate: { filtered: false, severity: 'safe' },
   self_harm: { filtered: false, severity: 'safe' },
   sexual: { filtered: false, severity: 'safe' },
   violence: { filtered: false, severity: 'safe' },
-} as const;
+};
 
-export const SAFE_PROMPT_FILTER = {
+export const SAFE_PROMPT_FILTER: FilterResults = {
   hate: { filtered: false, severity: 'safe' },
   jailbreak: { filtered: false, detected: false },
   self_harm: { filtered: false, severity: 'safe' },
   sexual: { filtered: false, severity: 'safe' },
   violence: { filtered: false, severity: 'safe' },
-} as const;
+};
 
 /** What the answer's filter reports when it cuts the answer off mid-stream. */
-export const FILTERED_COMPLETION_FILTER = {
+export const FILTERED_COMPLETION_FILTER: FilterResults = {
   hate: { filtered: false, severity: 'safe' },
   self_harm: { filtered: false, severity: 'safe' },
   sexual: { filtered: false, severity: 'safe' },
   violence: { filtered: true, severity: 'medium' },
-} as const;
+};
 
 export interface CompletionIdentity {
   id: string;
@@ -198,6 +252,8 @@ export interface Usage {
   prompt_tokens: number;
   total_tokens: number;
   completion_tokens_details?: { reasoning_tokens: number };
+  /** Prompt caching: the part of prompt_tokens read from the cache (prompt_tokens includes it). */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 export function chatCompletion(
@@ -205,11 +261,12 @@ export function chatCompletion(
   content: string,
   finishReason: string,
   usage: Usage,
+  filters: { prompt?: FilterResults; completion?: FilterResults } = {},
 ): unknown {
   return {
     choices: [
       {
-        content_filter_results: finishReason === 'content_filter' ? FILTERED_COMPLETION_FILTER : SAFE_COMPLETION_FILTER,
+        content_filter_results: filters.completion ?? (finishReason === 'content_filter' ? FILTERED_COMPLETION_FILTER : SAFE_COMPLETION_FILTER),
         finish_reason: finishReason,
         index: 0,
         logprobs: null,
@@ -220,12 +277,12 @@ export function chatCompletion(
     id: identity.id,
     model: identity.model,
     object: 'chat.completion',
-    prompt_filter_results: [{ prompt_index: 0, content_filter_results: SAFE_PROMPT_FILTER }],
+    prompt_filter_results: [{ prompt_index: 0, content_filter_results: filters.prompt ?? SAFE_PROMPT_FILTER }],
     system_fingerprint: identity.systemFingerprint,
     usage: {
       ...usage,
-      completion_tokens_details: { accepted_prediction_tokens: 0, audio_tokens: 0, reasoning_tokens: 0, rejected_prediction_tokens: 0 },
-      prompt_tokens_details: { audio_tokens: 0, cached_tokens: 0 },
+      completion_tokens_details: { accepted_prediction_tokens: 0, audio_tokens: 0, reasoning_tokens: usage.completion_tokens_details?.reasoning_tokens ?? 0, rejected_prediction_tokens: 0 },
+      prompt_tokens_details: { audio_tokens: 0, cached_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 },
     },
   };
 }

@@ -11,11 +11,24 @@
 // item's fixed prefix and suffix around the JSON-escaped text, like sseFrames.ts.
 
 import { randomBytes } from 'node:crypto';
+import type { FilterResults } from './azureResponses';
 
 export interface ResponsesUsage {
   input_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
+  cached_tokens?: number;
+}
+
+/**
+ * Azure's Responses API reports the filters in a top-level `content_filters` array of the
+ * response object (not prompt_filter_results / content_filter_results): one entry per source.
+ */
+export interface ResponsesContentFilter {
+  blocked: boolean;
+  source_type: 'prompt' | 'completion';
+  content_filter_results: FilterResults;
+  content_filter_offsets: { start_offset: number; end_offset: number; check_offset: number };
 }
 
 export class ResponsesFrames {
@@ -101,13 +114,15 @@ export class ResponsesFrames {
     return this.messageIndex + 1 + this.calls.length;
   }
 
-  completed(text: string, summary: string | undefined, usage: ResponsesUsage): string {
-    return this.frame('response.completed', { response: this.response('completed', this.output(text, summary, 'completed'), usage) });
+  completed(text: string, summary: string | undefined, usage: ResponsesUsage, filters?: ResponsesContentFilter[]): string {
+    return this.frame('response.completed', { response: { ...this.response('completed', this.output(text, summary, 'completed'), usage), ...(filters ? { content_filters: filters } : {}) } });
   }
 
   /** The answer ended early: `reason` is content_filter or max_output_tokens. */
-  incomplete(text: string, summary: string | undefined, usage: ResponsesUsage, reason: 'content_filter' | 'max_output_tokens'): string {
-    return this.frame('response.incomplete', { response: { ...this.response('incomplete', this.output(text, summary, 'incomplete'), usage), incomplete_details: { reason } } });
+  incomplete(text: string, summary: string | undefined, usage: ResponsesUsage, reason: 'content_filter' | 'max_output_tokens', filters?: ResponsesContentFilter[]): string {
+    return this.frame('response.incomplete', {
+      response: { ...this.response('incomplete', this.output(text, summary, 'incomplete'), usage), incomplete_details: { reason }, ...(filters ? { content_filters: filters } : {}) },
+    });
   }
 
   private output(text: string, summary: string | undefined, status: string): unknown[] {
@@ -151,7 +166,7 @@ export class ResponsesFrames {
       truncation: 'disabled',
       usage: usage && {
         input_tokens: usage.input_tokens,
-        input_tokens_details: { cached_tokens: 0 },
+        input_tokens_details: { cached_tokens: usage.cached_tokens ?? 0 },
         output_tokens: usage.output_tokens,
         output_tokens_details: { reasoning_tokens: usage.reasoning_tokens },
         total_tokens: usage.input_tokens + usage.output_tokens,

@@ -1,5 +1,7 @@
 // What the stand-in answers: scripted scenarios, and the default answer derived from the prompt.
 
+import type { FilterResults, RateLimitKind } from './azureResponses';
+
 export interface ScriptedError {
   status: number;
   /** An object is sent as JSON; a string as it is. */
@@ -24,10 +26,22 @@ export interface Scenario {
   firstChunkDelayMs?: number;
   /** Answer with this instead of a completion. */
   error?: ScriptedError;
-  /** 429 as Azure's token rate limit answers it; `retryAfterMs` defaults to retryAfterSeconds*1000, null omits the header. */
-  rateLimit?: { retryAfterSeconds: number; retryAfterMs?: number | null };
-  /** 400 `content_filter`: the prompt tripped the content filter. */
-  promptContentFilter?: boolean;
+  /**
+   * 429 as Azure's rate limiter answers it; `retryAfterMs` defaults to retryAfterSeconds*1000, null
+   * omits the header; `limit` names the limit hit (default the token rate limit).
+   */
+  rateLimit?: { retryAfterSeconds: number; retryAfterMs?: number | null; limit?: RateLimitKind };
+  /** 400 `content_filter`: the prompt tripped the content filter (true: hate, high; or these verdicts). */
+  promptContentFilter?: boolean | FilterResults;
+  /** The prompt filter's annotations on an answered prompt (e.g. jailbreak or indirect_attack detected, not filtered). */
+  promptFilter?: FilterResults;
+  /**
+   * The answer filter's annotations, on every content chunk (e.g. protected_material_code detected
+   * with its citation); with contentFilterAfterChunks, the verdict that cut the answer instead.
+   */
+  completionFilter?: FilterResults;
+  /** usage.prompt_tokens_details.cached_tokens; by default the stand-in's own prompt cache decides. */
+  cachedTokens?: number;
   /** After n content chunks, a chunk with finish_reason "content_filter", then [DONE]. */
   contentFilterAfterChunks?: number;
   /** After n content chunks, destroy the connection (no finish_reason, no [DONE]). */

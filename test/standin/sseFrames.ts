@@ -14,10 +14,22 @@
 import {
   type CompletionIdentity,
   FILTERED_COMPLETION_FILTER,
+  type FilterResults,
   SAFE_COMPLETION_FILTER,
   SAFE_PROMPT_FILTER,
   type Usage,
 } from './azureResponses';
+
+/**
+ * What the filters say: `prompt` in the first chunk's prompt_filter_results, `completion` on every
+ * content chunk (annotations, e.g. protected code with its citation), `cut` on the chunk that ends
+ * an answer the filter stopped.
+ */
+export interface StreamFilters {
+  prompt?: FilterResults;
+  completion?: FilterResults;
+  cut?: FilterResults;
+}
 
 export const DONE_FRAME = 'data: [DONE]\n\n';
 
@@ -25,8 +37,11 @@ export class SseFrames {
   private readonly contentPrefix: string;
   private readonly chunkSuffix: string;
 
-  constructor(private readonly identity: CompletionIdentity) {
-    this.contentPrefix = `data: {"choices":[{"content_filter_results":${JSON.stringify(SAFE_COMPLETION_FILTER)},"delta":{"content":`;
+  constructor(
+    private readonly identity: CompletionIdentity,
+    private readonly filters: StreamFilters = {},
+  ) {
+    this.contentPrefix = `data: {"choices":[{"content_filter_results":${JSON.stringify(filters.completion ?? SAFE_COMPLETION_FILTER)},"delta":{"content":`;
     this.chunkSuffix =
       `,"created":${identity.created},"id":${JSON.stringify(identity.id)},"model":${JSON.stringify(identity.model)},` +
       `"object":"chat.completion.chunk","system_fingerprint":${JSON.stringify(identity.systemFingerprint)}}\n\n`;
@@ -39,7 +54,7 @@ export class SseFrames {
       id: '',
       model: '',
       object: '',
-      prompt_filter_results: [{ prompt_index: 0, content_filter_results: SAFE_PROMPT_FILTER }],
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: this.filters.prompt ?? SAFE_PROMPT_FILTER }],
     });
   }
 
@@ -71,7 +86,7 @@ export class SseFrames {
 
   /** The answer filter stops the answer: the chunk carries which category it caught. */
   contentFiltered(): string {
-    return this.choiceFrame({ content_filter_results: FILTERED_COMPLETION_FILTER, delta: {}, finish_reason: 'content_filter' });
+    return this.choiceFrame({ content_filter_results: this.filters.cut ?? FILTERED_COMPLETION_FILTER, delta: {}, finish_reason: 'content_filter' });
   }
 
   usage(usage: Usage): string {

@@ -86,6 +86,7 @@ export function createVscodeShim(called: Set<string>) {
       dispose(): void {}
     },
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
     ExtensionMode,
     l10n: { t: note('l10n.t', (message: string) => message) },
     window: {
@@ -97,6 +98,8 @@ export function createVscodeShim(called: Set<string>) {
       }),
       showWarningMessage: note('window.showWarningMessage', async () => undefined),
       showInputBox: note('window.showInputBox', async () => undefined),
+      // Spend (issue 21): the status item saying whether deployments are offered to other extensions.
+      createStatusBarItem: note('window.createStatusBarItem', () => ({ show: () => undefined, hide: () => undefined, dispose: () => undefined })),
       activeTextEditor: undefined,
       onDidChangeActiveTextEditor: note('window.onDidChangeActiveTextEditor', never),
       // The chat panel looks for a panel an earlier extension host left behind: none here.
