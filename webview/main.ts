@@ -161,6 +161,10 @@ function handle(message: HostToWebviewMessage): void {
     case 'modelState':
       models.handle(message);
       return;
+    case 'toolCall':
+    case 'toolCallDelta':
+      // Tool cards (issue 20) are not rendered by this webview yet; the host keeps them.
+      return;
     default:
       assertNever(message);
   }

@@ -16,6 +16,7 @@ export const actionLabels: Readonly<Record<FixAction, string>> = {
   selectDeployment: 'Select Deployment',
   diagnose: 'Diagnose',
   newChat: 'New Chat',
+  continue: 'Continue',
 };
 
 export function actionButton(action: FixAction, primary: boolean, id?: string): HTMLButtonElement {

@@ -3,7 +3,7 @@ import type { ConnectionTarget } from '../config/connectionTarget';
 
 export { AnswerError } from '../azure/answerError';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
-import type { TokenUsage } from '../azure/modelRequest';
+import type { OpaqueReasoning, TokenUsage, ToolCall, ToolDefinition } from '../azure/modelRequest';
 
 /** What an answer reports besides its text; a source that has none never calls onDetail. */
 export type AnswerDetail =
@@ -14,7 +14,13 @@ export type AnswerDetail =
   /** Only turns from `firstTurn` on were sent: the earlier ones no longer fit the context window. */
   | { readonly type: 'sent'; readonly firstTurn: number }
   /** The answer waits `ms` before the request is tried again (a rate limit or a failing service). */
-  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason };
+  | { readonly type: 'waiting'; readonly ms: number; readonly reason: WaitReason }
+  /** Tools: the model started a call, streamed a piece of its arguments, or finished it. */
+  | { readonly type: 'toolCallStart'; readonly callId: string; readonly name: string }
+  | { readonly type: 'toolCallArguments'; readonly callId: string; readonly text: string }
+  | { readonly type: 'toolCallEnd'; readonly call: ToolCall }
+  /** Tools: the model's encrypted reasoning of this step, to send back with its tool results. */
+  | { readonly type: 'reasoningItem'; readonly item: OpaqueReasoning };
 
 /**
  * Where answers come from. The chat session only knows this interface, so the same session
@@ -32,5 +38,7 @@ export interface AnswerSource {
     onDetail?: (detail: AnswerDetail) => void,
     /** The conversation's own endpoint and deployment; undefined: the settings'. */
     target?: ConnectionTarget,
+    /** Tools the model may call in this step (none: it only talks). */
+    tools?: readonly ToolDefinition[],
   ): Promise<StreamEnd>;
 }

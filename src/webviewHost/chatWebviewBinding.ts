@@ -35,7 +35,7 @@ export interface BindingDeps {
   readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionView>;
   readonly onDidChangeConnection: (listener: (change: ConnectionChange) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...) for this view's conversation. Never an arbitrary command. */
-  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>, target: ConnectionTarget | undefined) => void;
+  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat' | 'continue'>, target: ConnectionTarget | undefined) => void;
   /**
    * A fix the user ran from the command palette: a problem card's text names those commands
    * ("Run Azure OpenAI: Set API Key"), so they count as the card's own button.
@@ -167,6 +167,12 @@ export class ChatWebviewBinding extends Disposable {
           const last = session.messages.at(-1);
           if (last) {
             session.retry(last.id);
+          }
+        } else if (message.action === 'continue') {
+          // The tool loop paused at its step limit: let the last answer go on.
+          const last = session.messages.at(-1);
+          if (last) {
+            session.continueAnswer(last.id);
           }
         } else if (message.action === 'newChat') {
           // A conversation too long for the model: start another one, keeping this one in the history.
