@@ -8,6 +8,7 @@ import type { ChatMessage } from './conversation';
 import type { ConversationJournal } from './conversationJournal';
 import { replayJournal } from './conversationJournal';
 import { ChatSession, type ConversationEvent } from './chatSession';
+import type { ToolHost } from './toolLoop';
 import { type ConversationMeta, type ConversationMetaChanges, type ConversationStore, titleFromQuestion } from './conversationStore';
 
 export interface OpenConversation {
@@ -37,6 +38,8 @@ export class ConversationLibrary extends Disposable {
     private readonly source: AnswerSource,
     private readonly log: Logger,
     private readonly newId: () => string = randomUUID,
+    /** Tools (issue 20): the tool host every conversation's loop uses; none: the chat only talks. */
+    private readonly tools?: ToolHost,
   ) {
     super();
   }
@@ -48,7 +51,7 @@ export class ConversationLibrary extends Disposable {
   /** A new, empty conversation. */
   create(): OpenConversation {
     const id = this.newId();
-    const session = this.track(id, new ChatSession(this.source, [], this.newId), undefined);
+    const session = this.track(id, new ChatSession(this.source, [], this.newId, this.tools), undefined);
     const opened = { id, session };
     this.sessions.set(id, Promise.resolve(opened));
     return opened;
@@ -164,7 +167,7 @@ export class ConversationLibrary extends Disposable {
       if (opened.skipped > 0 || opened.setAside) {
         this.log.warn(`Conversation ${id}: ${opened.skipped} unreadable entries skipped${opened.setAside ? `, unreadable file kept as ${opened.setAside}` : ''}`);
       }
-      const restored = new ChatSession(this.source, opened.messages, this.newId);
+      const restored = new ChatSession(this.source, opened.messages, this.newId, this.tools);
       // Before the journal listens: restoring the deployment is not a change to record.
       if (opened.deployment) {
         restored.setDeployment(opened.deployment);

@@ -1,4 +1,5 @@
 import type { ChatMessage } from './conversation';
+import { answerWithToolCallsMarkdown } from './toolCallRecords';
 
 /**
  * A conversation as a Markdown document: a heading per turn, questions as written (with the
@@ -15,7 +16,7 @@ export function conversationToMarkdown(title: string, messages: readonly ChatMes
       parts.push(quoteIfHeading(message.text));
     } else {
       parts.push('## Azure OpenAI');
-      parts.push(message.text || '_(no answer)_');
+      parts.push(message.toolCalls?.length ? answerWithToolCallsMarkdown(message.text, message.toolCalls) : message.text || '_(no answer)_');
       if (message.status === 'stopped') {
         parts.push('_(stopped)_');
       } else if (message.problem) {

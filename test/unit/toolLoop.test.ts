@@ -4,8 +4,13 @@
 // results. Tools here are plain objects; approvals come from a scripted "user".
 
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ChatSession, type ConversationEvent } from '../../src/chat/chatSession';
+import { ConversationJournal, replayJournal } from '../../src/chat/conversationJournal';
+import { conversationToMarkdown } from '../../src/chat/markdownExport';
 import type { ApprovalChoice, ApprovalRequest } from '../../src/chat/toolApproval';
 import { MemoryGrantStore } from '../../src/chat/toolApproval';
 import { type ChatTool, defaultToolSettings, type ToolHost, type ToolSettings } from '../../src/chat/toolLoop';
@@ -22,6 +27,7 @@ before(async () => {
 after(() => standIn.close());
 beforeEach(() => standIn.reset());
 
+const silent = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 let counter = 0;
 const ids = () => `id${++counter}`;
 
@@ -79,6 +85,7 @@ function session(deployment: string, toolHost: ToolHost) {
   return {
     chat,
     events,
+    source: stack.source,
     async ask(text: string) {
       assert.equal(chat.send(text), true);
       await chat.whenIdle();
@@ -274,5 +281,58 @@ describe('tool loop on the Responses API (gpt-5-mini)', () => {
     assert.equal(input[3]?.call_id, 'fc_1');
     assert.equal(input[3]?.output, 'line 1');
     assert.equal(answer?.reasoning !== undefined, true, 'the summary is still shown');
+  });
+});
+
+describe('tool calls are part of the saved conversation', () => {
+  test('the journal restores every card, the export shows them, and a reopened conversation sends them again', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'tool-journal-'));
+    const path = join(folder, 'conversation.jsonl');
+    const { journal } = await ConversationJournal.open(path, silent);
+    const read = fakeTool('read_file', 'read', () => 'const x = 1;');
+    const edit = fakeTool('propose_edit', 'write', () => 'applied');
+    const s = session('gpt-4o-mini', host([read.tool, edit.tool], new ScriptedUser(['deny'])));
+    s.chat.onDidChange((event) => journal.record(event));
+    standIn.enqueue(
+      { text: 'Looking. ', toolCalls: [{ name: 'read_file', arguments: '{"path":"x.ts"}', id: 'j1' }] },
+      { toolCalls: [{ name: 'propose_edit', arguments: '{"path":"x.ts","text":"```"}', id: 'j2' }] },
+      { text: 'You said no.' },
+    );
+    await s.ask('Fix x');
+    await journal.close();
+
+    const { messages, skipped } = replayJournal(await readFile(path, 'utf8'));
+    assert.equal(skipped, 0);
+    const answer = messages.at(-1);
+    assert.deepEqual(answer?.toolCalls, s.chat.messages.at(-1)?.toolCalls);
+    assert.deepEqual(answer?.toolCalls?.map((c) => [c.callId, c.status, c.step]), [['j1', 'done', 0], ['j2', 'denied', 1]]);
+
+    const markdown = conversationToMarkdown('Fix x', messages, new Date(0));
+    assert.match(markdown, /Looking\.\n\n\*\*Tool `read_file`\*\* \(done\)/);
+    assert.match(markdown, /````json\n\{"path":"x.ts","text":"```"\}\n````/, 'a fence longer than the backticks inside');
+    assert.match(markdown, /denied[\s\S]*You said no\./);
+
+    // Reopened, the next question carries the calls and results of the earlier answer.
+    const reopened = new ChatSession(s.source, messages, ids);
+    standIn.reset();
+    standIn.enqueue({ text: 'Again.' });
+    reopened.send('And now?');
+    await reopened.whenIdle();
+    assert.deepEqual((bodyOf(0).messages ?? []).map((m) => m.role), ['system', 'user', 'assistant', 'tool', 'assistant', 'tool', 'assistant', 'user']);
+  });
+
+  test('a card still running when VS Code closed comes back stopped; a malformed card line is skipped', async () => {
+    const lines = [
+      { t: 'msg', id: 'q', role: 'user', text: 'Run', status: 'done' },
+      { t: 'msg', id: 'a', role: 'assistant', text: '', status: 'streaming' },
+      { t: 'tool', id: 'a', call: { callId: 'c', name: 'run_command', arguments: '{}', status: 'running', step: 0, textOffset: 0 } },
+      { t: 'tool', id: 'a', call: { callId: 'd', name: 'run_command', arguments: 7, status: 'done', step: 0, textOffset: 0 } },
+    ];
+    const folder = await mkdtemp(join(tmpdir(), 'tool-journal-'));
+    const path = join(folder, 'c.jsonl');
+    await writeFile(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const { messages, skipped } = replayJournal(await readFile(path, 'utf8'));
+    assert.equal(skipped, 1);
+    assert.deepEqual(messages.at(-1)?.toolCalls?.map((c) => [c.callId, c.status]), [['c', 'stopped']]);
   });
 });
