@@ -17,6 +17,7 @@ import { ChatPanelManager } from './webviewHost/chatPanel';
 import { chatViewId, ChatViewProvider } from './webviewHost/chatViewProvider';
 import type { WebviewSurface } from './webviewHost/chatWebviewBinding';
 import { confirmAndOpenLink } from './webviewHost/linkOpener';
+import { registerTools } from './tools/registerTools';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -41,7 +42,9 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     describeTenant: (tenantId) => late.discovery?.describeTenant(tenantId),
   });
   const { connections } = core;
-  const conversations = registerConversations(context, { source: core.source, log, showPanel: () => panels.show() });
+  // Tools (issue 20): our own tools, VS Code's registered ones picked per conversation, approvals.
+  const tools = registerTools(context, async () => (await conversations.active()).session);
+  const conversations = registerConversations(context, { source: core.source, log, showPanel: () => panels.show(), tools: tools.host });
   const activeTarget = async () => (await conversations.active()).session.deployment;
   const discovery = (late.discovery = registerDeploymentDiscovery({ context, microsoft, tokens: core.tokens, log, conversation: async () => (await conversations.active()).session }));
   const knownDeployments = () => discovery.cache.known();

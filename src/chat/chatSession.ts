@@ -77,6 +77,8 @@ export class ChatSession extends Disposable {
   private readonly toolGrants = new Set<string>();
   /** The encrypted reasoning of each tool step, per answer: sent back, never shown or saved. */
   private readonly stepReasoning = new Map<string, StepReasoning[]>();
+  /** VS Code's registered tools (other extensions', MCP servers') picked for this conversation. */
+  private picked: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly source: AnswerSource,
@@ -109,6 +111,15 @@ export class ChatSession extends Disposable {
   /** This conversation's own deployment, when it was switched from the header. */
   get deployment(): DeploymentChoice | undefined {
     return this.chosenDeployment;
+  }
+
+  get pickedTools(): ReadonlySet<string> {
+    return this.picked;
+  }
+
+  /** The conversation's tools menu: takes effect with the next model step. */
+  setPickedTools(names: Iterable<string>): void {
+    this.picked = new Set(names);
   }
 
   /** Takes effect with the next question; an answer already streaming finishes where it started. */
@@ -267,7 +278,8 @@ export class ChatSession extends Disposable {
         const sent = [...turns, ...(answer ? assistantTurns({ ...answer, reasoningItems: this.stepReasoning.get(answerId) ?? [] }) : [])];
         const step = nextStep(answer);
         const calls: ToolCall[] = [];
-        const definitions = tools ? offeredTools(tools) : [];
+        const available = tools ? tools.tools(this.picked) : [];
+        const definitions = tools ? offeredTools(available, tools.trusted()) : [];
         end = await this.source.streamAnswer(
           sent,
           signal,
@@ -282,7 +294,7 @@ export class ChatSession extends Disposable {
         if (!tools || end.kind !== 'finished' || end.finishReason !== 'tool_calls' || calls.length === 0) {
           break;
         }
-        await runToolCalls(calls, tools, this.toolGrants, signal, (callId, change) => this.updateCall(answerId, callId, change));
+        await runToolCalls(calls, available, tools, this.toolGrants, signal, (callId, change) => this.updateCall(answerId, callId, change));
         steps++;
         if (signal.aborted) {
           end = { kind: 'stopped' };

@@ -27,8 +27,11 @@ export interface ChatTool {
    * (a path outside the workspace, bad arguments): the message goes back to the model.
    */
   prepare?(input: unknown, signal: AbortSignal): Promise<ToolPreview>;
-  /** Does it; resolves with the text sent back to the model. Honours `signal` (Stop). */
-  invoke(input: unknown, signal: AbortSignal): Promise<string>;
+  /**
+   * Does it; resolves with the text sent back to the model. Honours `signal` (Stop). `preview`
+   * is what `prepare` showed the user: a tool does exactly that, or refuses.
+   */
+  invoke(input: unknown, signal: AbortSignal, preview?: ToolPreview): Promise<string>;
 }
 
 export interface ToolSettings {
@@ -42,8 +45,11 @@ export const defaultToolSettings: ToolSettings = { autoApproveReadOnly: true, ma
 
 /** What a conversation's tool loop needs from around it; the VS Code side builds one (src/tools). */
 export interface ToolHost {
-  /** The tools offered now (the extension's own and the ones picked for the conversation). */
-  tools(): readonly ChatTool[];
+  /**
+   * The tools there are now: the extension's own, and of VS Code's registered tools (other
+   * extensions', MCP servers') the ones `picked` names (the conversation's tools menu).
+   */
+  tools(picked: ReadonlySet<string>): readonly ChatTool[];
   /** vscode.workspace.isTrusted. */
   trusted(): boolean;
   settings(): ToolSettings;
@@ -58,13 +64,9 @@ export interface ToolCallUpdate {
   readonly truncated?: boolean;
 }
 
-/** The definitions offered to the model now: in Restricted Mode only the ones that read. */
-export function offeredTools(host: ToolHost): ToolDefinition[] {
-  const trusted = host.trusted();
-  return host
-    .tools()
-    .filter((tool) => offeredInMode(tool.effect, trusted))
-    .map((tool) => tool.definition);
+/** The definitions offered to the model: in Restricted Mode only the ones that read. */
+export function offeredTools(available: readonly ChatTool[], trusted: boolean): ToolDefinition[] {
+  return available.filter((tool) => offeredInMode(tool.effect, trusted)).map((tool) => tool.definition);
 }
 
 /** Serializes approval prompts: parallel calls never stack several dialogs at once. */
@@ -78,18 +80,20 @@ class PromptQueue {
 }
 
 /**
- * Runs `calls` (one model step) and resolves when every one has ended. `conversationGrants` is
+ * Runs `calls` (one model step) with the tools `available` (those offered in that step) and
+ * resolves when every one has ended. `conversationGrants` is
  * the conversation's own, added to when the user allows a tool "for this conversation".
  */
 export async function runToolCalls(
   calls: readonly ToolCall[],
+  available: readonly ChatTool[],
   host: ToolHost,
   conversationGrants: Set<string>,
   signal: AbortSignal,
   update: (callId: string, change: ToolCallUpdate) => void,
 ): Promise<void> {
   const settings = host.settings();
-  const byName = new Map(host.tools().map((tool) => [tool.definition.name, tool]));
+  const byName = new Map(available.map((tool) => [tool.definition.name, tool]));
   const prompts = new PromptQueue();
   const finish = (callId: string, status: ToolCallStatus, text: string): void => {
     const { text: result, truncated } = truncateResult(text, settings.maxResultChars);
@@ -143,7 +147,7 @@ export async function runToolCalls(
         }
       }
       update(call.callId, { status: 'running' });
-      const output = await tool.invoke(input, signal);
+      const output = await tool.invoke(input, signal, preview);
       finish(call.callId, signal.aborted ? 'stopped' : 'done', output);
     } catch (error) {
       finish(call.callId, signal.aborted ? 'stopped' : 'error', signal.aborted ? 'Stopped by the user.' : `${call.name} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -26,6 +26,9 @@ export const CommandId = {
   attachActiveFile: 'azureOpenAIChat.attachActiveFile',
   focusInput: 'azureOpenAIChat.focusInput',
   exportConversation: 'azureOpenAIChat.exportConversation',
+  // Tools (issue 20).
+  pickTools: 'azureOpenAIChat.pickTools',
+  forgetToolApprovals: 'azureOpenAIChat.forgetToolApprovals',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { credentialRoutingSettings, restrictedInUntrustedWorkspaces, settingsSection, SettingKey } from '../../src/config/settingKeys';
+import { credentialRoutingSettings, restrictedInUntrustedWorkspaces, settingsSection, SettingKey, ToolSettingKey } from '../../src/config/settingKeys';
 
 interface Manifest {
   main: string;
@@ -22,7 +22,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 describe('package.json contributions', () => {
   test('every setting key in code is contributed, and nothing else is', () => {
     const contributed = Object.keys(manifest.contributes.configuration.properties).sort();
-    const inCode = Object.values(SettingKey).map((key) => `${settingsSection}.${key}`).sort();
+    const inCode = [...Object.values(SettingKey), ...Object.values(ToolSettingKey)].map((key) => `${settingsSection}.${key}`).sort();
     assert.deepEqual(contributed, inCode);
   });
 
