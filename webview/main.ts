@@ -12,6 +12,7 @@ import { Header } from './header';
 import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
 import { ModelsUi } from './models';
+import { ToolCardsUi } from './toolCards';
 import { actionLabels } from './problems';
 import { Host } from './vscodeApi';
 import { WaitNotice } from './waitNotice';
@@ -24,6 +25,7 @@ const header = new Header();
 const messages = new MessageList((scroll) => host.saveState({ scroll }));
 const models = new ModelsUi((id) => messages.elementFor(id), (effort) => host.post({ type: 'setReasoningEffort', effort }));
 const waits = new WaitNotice((id) => messages.elementFor(id));
+const toolCards = new ToolCardsUi((id) => messages.elementFor(id));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
@@ -118,11 +120,13 @@ function handle(message: HostToWebviewMessage): void {
       conversations.turns.remember(message.messages);
       messages.reset(message.messages, host.uiState.scroll);
       models.restore(message.messages, true);
+      toolCards.restore(message.messages, true);
       return;
     case 'messageAdded':
       conversations.turns.remember([message.message]);
       messages.add(message.message);
       models.restore([message.message], false);
+      toolCards.restore([message.message], false);
       return;
     case 'delta':
       waits.clear(message.messageId);
@@ -163,7 +167,7 @@ function handle(message: HostToWebviewMessage): void {
       return;
     case 'toolCall':
     case 'toolCallDelta':
-      // Tool cards (issue 20) are not rendered by this webview yet; the host keeps them.
+      toolCards.handle(message);
       return;
     default:
       assertNever(message);
