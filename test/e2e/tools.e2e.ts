@@ -200,6 +200,10 @@ const STEPS: readonly JourneyStep<World>[] = [
       await approvalDialog(world, tool);
       await screenshot(world, '08-mcp-approval');
       await choose(world, 'Allow Once');
+      // VS Code confirms an MCP tool call itself as well, when it comes from outside its own chat.
+      await approvalDialog(world, 'Release status');
+      await screenshot(world, '08b-vscode-mcp-confirmation');
+      await choose(world, 'Yes');
       await waitForStatus(answer, 'done', world.timeoutMs);
       const sent = JSON.stringify(world.standIns.aoai.requests.slice(before).map((r) => r.body));
       assert(sent.includes(mcpAnswer('sum')), 'the MCP result did not reach the model');
@@ -234,13 +238,18 @@ async function pickMcpTool(world: World): Promise<string> {
   const deadline = Date.now() + world.timeoutMs * 2;
   for (let attempt = 0; ; attempt++) {
     await runCommandFromPalette(world, 'Pick Tools for This Conversation…');
+    // The list is long (VS Code's own tools too) and only its visible rows exist: filter it.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: world.timeoutMs });
+    await input.fill(mcpToolName);
     const found = await quickPickText(driver, mcpToolName).catch(() => '');
     if (found) {
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: mcpToolName }).first();
-      const label = (await row.locator('.label-name').innerText()).trim();
+      const label = (await row.locator('.label-name').first().innerText()).trim();
       await row.locator('.monaco-checkbox, input[type="checkbox"]').first().click();
       await screenshot(world, '07-tools-menu');
-      await page.locator('.quick-input-widget .quick-input-action, .quick-input-widget .monaco-button', { hasText: /OK/ }).first().click();
+      await page.locator('.quick-input-widget .quick-input-action .monaco-button, .quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: world.timeoutMs });
       return label;
     }
     await page.keyboard.press('Escape');
