@@ -63,6 +63,9 @@ const definition = (name: string): WorkspaceToolDefinition => {
   return found;
 };
 
+const maxQueryLength = 200;
+const maxSearchedLineLength = 2_000;
+
 /** Files VS Code's search leaves out by default, and the ones nobody wants searched. */
 const excluded = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**}';
 
@@ -140,6 +143,11 @@ export function createWorkspaceTools(documents: ProposalDocuments): ChatTool[] {
     invoke: async (input, signal) => {
       const query = stringField(input, 'query');
       const max = integerField(input, 'maxResults') ?? 100;
+      // A model-written expression runs on every line: kept short, and lines are cut, so a
+      // pathological pattern costs little on any one line.
+      if (query.length > maxQueryLength) {
+        throw new Error(`"query" is longer than ${maxQueryLength} characters.`);
+      }
       const pattern = input && (input as { isRegex?: unknown }).isRegex === true ? new RegExp(query) : undefined;
       const files = await vscode.workspace.findFiles(stringField(input, 'include', true) ?? '**/*', excluded, 5000);
       const hits: string[] = [];
@@ -153,7 +161,8 @@ export function createWorkspaceTools(documents: ProposalDocuments): ChatTool[] {
         }
         const lines = Buffer.from(bytes).toString('utf8').split(/\r?\n/);
         for (const [index, line] of lines.entries()) {
-          if (pattern ? pattern.test(line) : line.includes(query)) {
+          const searched = line.length > maxSearchedLineLength ? line.slice(0, maxSearchedLineLength) : line;
+          if (pattern ? pattern.test(searched) : searched.includes(query)) {
             hits.push(`${vscode.workspace.asRelativePath(uri, true)}:${index + 1}: ${line.slice(0, 300)}`);
             if (hits.length >= max) {
               break;
