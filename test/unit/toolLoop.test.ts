@@ -16,7 +16,9 @@ import { MemoryGrantStore } from '../../src/chat/toolApproval';
 import { type ChatTool, defaultToolSettings, type ToolHost, type ToolSettings } from '../../src/chat/toolLoop';
 import { SecretName } from '../../src/config/settingKeys';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
-import { createChatStack, MemorySecrets } from './chatStack';
+import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
+import { createChatStack, MemorySecrets, RecordingLogger } from './chatStack';
+import { FakeSurface } from './fakeSurface';
 
 const apiKey = 'standin-key-0123456789abcdef0123456789';
 let standIn: AzureOpenAIStandIn;
@@ -334,5 +336,34 @@ describe('tool calls are part of the saved conversation', () => {
     const { messages, skipped } = replayJournal(await readFile(path, 'utf8'));
     assert.equal(skipped, 1);
     assert.deepEqual(messages.at(-1)?.toolCalls?.map((c) => [c.callId, c.status]), [['c', 'stopped']]);
+  });
+});
+
+describe('tool cards and Continue through the webview binding', () => {
+  test('cards reach the view as toolCall messages, and the Continue button of a paused answer goes on', async () => {
+    const read = fakeTool('read_file', 'read', () => 'text');
+    const s = session('gpt-4o-mini', host([read.tool], new ScriptedUser(), { settings: { maxSteps: 1 } }));
+    const surface = new FakeSurface();
+    const binding = new ChatWebviewBinding(surface, {
+      session: s.chat,
+      connection: async () => ({ state: 'ready', label: 'API key', deployment: 'gpt-4o-mini' }),
+      onDidChangeConnection: () => ({ dispose: () => undefined }),
+      runFix: () => assert.fail('Continue is not a connection fix'),
+      openLink: () => undefined,
+      log: new RecordingLogger(),
+    });
+    surface.fromWebview({ type: 'ready' });
+    standIn.enqueue({ toolCalls: [{ name: 'read_file', arguments: '{}', id: 'b1' }] }, { text: 'Went on.' });
+    const paused = await s.ask('Go');
+    assert.deepEqual(paused?.problem?.actions, ['continue']);
+    const finished = surface.last('messageFinished');
+    assert.deepEqual(finished?.problem?.actions, ['continue']);
+    assert.equal(surface.last('toolCall')?.call.status, 'done');
+    assert.ok(surface.types().includes('toolCallDelta'));
+    surface.fromWebview({ type: 'fix', action: 'continue' });
+    await s.chat.whenIdle();
+    assert.equal(s.chat.messages.at(-1)?.text, 'Went on.');
+    assert.equal(surface.last('messageFinished')?.problem, undefined);
+    binding.dispose();
   });
 });
