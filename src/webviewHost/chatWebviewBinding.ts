@@ -1,5 +1,5 @@
 import type { ConnectionView, FixAction, HostToWebviewMessage, WebviewToHostMessage } from '../common/protocol';
-import { DeltaBatcher } from '../chat/deltaBatcher';
+import { DeltaBatcher, fromToolArgumentsKey, toolArgumentsKey } from '../chat/deltaBatcher';
 import { Disposable, type IDisposable } from '../common/dispose';
 import { type ConnectionTarget, targetKey } from '../config/connectionTarget';
 import type { ConnectionChange } from '../connection/connectionManager';
@@ -62,7 +62,12 @@ export interface BindingDeps {
 export class ChatWebviewBinding extends Disposable {
   private ready = false;
   private stale = false;
-  private readonly deltas = this._register(new DeltaBatcher((kind, messageId, text) => this.post({ type: kind === 'text' ? 'delta' : 'reasoningDelta', messageId, text })));
+  private readonly deltas = this._register(
+    new DeltaBatcher((kind, key, text) =>
+      // A tool call's argument pieces are coalesced like answer text: an edit's arguments can be a whole file.
+      this.post(kind === 'toolArguments' ? { type: 'toolCallDelta', ...fromToolArgumentsKey(key), text } : { type: kind === 'text' ? 'delta' : 'reasoningDelta', messageId: key, text }),
+    ),
+  );
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
   /** Re-asks a question that ended on a problem card once that card's fix worked. */
   private readonly answerAfterFix: AnswerAfterFix;
@@ -230,6 +235,9 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'reasoningDelta':
         this.deltas.add('reasoning', event.messageId, event.text);
+        return;
+      case 'toolCallDelta':
+        this.deltas.add('toolArguments', toolArgumentsKey(event.messageId, event.callId), event.text);
         return;
       case 'cleared':
         this.deltas.clear();
