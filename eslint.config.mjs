@@ -23,7 +23,7 @@ const pureLayers = [
 ];
 /** The composition root of the pure core (src/chatCore.ts) is above every pure layer. */
 const pureRootFiles = ['chatCore'];
-const vscodeLayer = ['vscode', 'webviewHost', 'conversations', 'languageModels'];
+const vscodeLayer = ['vscode', 'webviewHost', 'conversations', 'languageModels', 'tools'];
 const vscodeRootFiles = ['extension', 'testApi'];
 const noVscode = { name: 'vscode', message: 'This layer does not import vscode: put the VS Code part in a thin module under src/vscode (see DEVELOPERS.md).' };
 const notTestsOrBench = { regex: '(^|/)(test|bench)/', message: 'Product code never imports tests or the benchmark.' };

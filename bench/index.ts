@@ -30,6 +30,7 @@ import { measureStartup } from './startup';
 import { measureSoak, measureStoreScale } from './storeScale';
 import { measureThroughput } from './throughput';
 import { measureTokens } from './tokens';
+import { measureTools } from './tools';
 import { BenchBrowser } from './webviewBridge';
 import { measureNativeChat } from './workbench/nativeChatFigure';
 import { measureSideBar } from './workbench/sideBarFigure';
@@ -67,6 +68,12 @@ const figures: readonly Figure[] = [
   },
   // Issue 21: the secret scan over this repository's own files (false positives).
   { title: '11. Secret scan over the tracked files', rows: ['11. secret scan false positives (repository files)'], run: measureSecretScan },
+  // Issue 20: the tool loop's own host time per step, and a conversation of 200 tool calls opening.
+  {
+    title: '12. Tools (host time per tool step over a 20-step loop; a 200-tool-call conversation opens)',
+    rows: ['12. host time per tool step p95', '12. 200-tool-call conversation opens'],
+    run: measureTools,
+  },
   // In the real workbench (VS Code 1.139's server and web workbench, offline).
   { title: '8. In the workbench (100k answer in the side bar vs raw SDK)', rows: ['8. workbench side bar'], run: measureSideBar },
   { title: '9. VS Code chat view beside ours (10k and 100k answers)', rows: ['9. VS Code chat view'], run: measureNativeChat },

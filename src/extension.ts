@@ -22,6 +22,7 @@ import { globalStateLedgerStore, readUserSetting, registerSpend } from './vscode
 import { SettingKey } from './config/settingKeys';
 import { sameModelOffers } from './discovery/deploymentOffers';
 import { sameEndpoint } from './discovery/discoveryCache';
+import { registerTools } from './tools/registerTools';
 
 export type { AzureOpenAIChatApi } from './testApi';
 
@@ -50,7 +51,9 @@ export function activate(context: vscode.ExtensionContext): AzureOpenAIChatApi |
     alternatives: (endpoint, deployment, model) => sameModelOffers(late.discovery?.cache.known() ?? [], endpoint, deployment, model),
   });
   const { connections } = core;
-  const conversations = registerConversations(context, { source: core.source, log, showPanel: () => panels.show() });
+  // Tools (issue 20): our own tools, VS Code's registered ones picked per conversation, approvals.
+  const tools = registerTools(context, async () => (await conversations.active()).session);
+  const conversations = registerConversations(context, { source: core.source, log, showPanel: () => panels.show(), tools: tools.host });
   const activeTarget = async () => (await conversations.active()).session.deployment;
   const discovery = (late.discovery = registerDeploymentDiscovery({ context, microsoft, tokens: core.tokens, log, conversation: async () => (await conversations.active()).session }));
   const knownDeployments = () => discovery.cache.known();

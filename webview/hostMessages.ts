@@ -15,9 +15,10 @@ import type {
   ModelStateView,
   ProblemView,
   ReasoningEffortValue,
+  ToolCallView,
   UsageView,
 } from '../src/common/protocol';
-import { fixActions, reasoningEffortValues } from '../src/common/protocol';
+import { fixActions, reasoningEffortValues, toolCallStatuses } from '../src/common/protocol';
 import { parseProblemSpend, parseSpendMessage } from './spend';
 
 type Fields = Record<string, unknown>;
@@ -115,9 +116,43 @@ export function parseHostMessage(data: unknown): HostToWebviewMessage | undefine
     case 'filterNotice':
     case 'budgetWarning':
       return parseSpendMessage(data);
+    // Tools: a card's state, and a piece of its streaming arguments.
+    case 'toolCall': {
+      const call = parseToolCall(data.call);
+      return typeof data.messageId === 'string' && call ? { type, messageId: data.messageId, call } : undefined;
+    }
+    case 'toolCallDelta':
+      return typeof data.messageId === 'string' && typeof data.callId === 'string' && typeof data.text === 'string'
+        ? { type, messageId: data.messageId, callId: data.callId, text: data.text }
+        : undefined;
     default:
       return undefined;
   }
+}
+
+function parseToolCall(value: unknown): ToolCallView | undefined {
+  if (
+    !isFields(value) ||
+    typeof value.callId !== 'string' ||
+    typeof value.name !== 'string' ||
+    typeof value.arguments !== 'string' ||
+    !isOneOf(value.status, toolCallStatuses) ||
+    !isCount(value.step) ||
+    !isCount(value.textOffset) ||
+    (value.result !== undefined && typeof value.result !== 'string')
+  ) {
+    return undefined;
+  }
+  return {
+    callId: value.callId,
+    name: value.name,
+    arguments: value.arguments,
+    status: value.status,
+    step: value.step,
+    textOffset: value.textOffset,
+    ...(typeof value.result === 'string' ? { result: value.result } : {}),
+    ...(value.truncated === true ? { truncated: true } : {}),
+  };
 }
 
 function parseSummary(value: unknown): ConversationSummaryView | undefined {
@@ -168,6 +203,8 @@ function parseChatMessage(value: unknown): ChatMessageView | undefined {
   // Models: the reasoning summary and usage of an answer.
   const reasoning = typeof value.reasoning === 'string' ? value.reasoning : undefined;
   const usage = parseUsage(value.usage);
+  // Tools: an answer's cards; malformed ones are dropped, not the message.
+  const toolCalls = Array.isArray(value.toolCalls) ? value.toolCalls.map(parseToolCall).filter((call): call is ToolCallView => call !== undefined) : [];
   return {
     id: value.id,
     role: value.role,
@@ -177,6 +214,7 @@ function parseChatMessage(value: unknown): ChatMessageView | undefined {
     ...(attachments?.length ? { attachments } : {}),
     ...(reasoning ? { reasoning } : {}),
     ...(usage ? { usage } : {}),
+    ...(toolCalls.length ? { toolCalls } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ import { parseHostMessage } from './hostMessages';
 import { MessageList } from './messageList';
 import { enableKeyboardNavigation } from './keyboardNavigation';
 import { ModelsUi } from './models';
+import { ToolCardsUi } from './toolCards';
 import { actionLabels } from './problems';
 import { t } from './strings';
 import { Host } from './vscodeApi';
@@ -49,6 +50,7 @@ const messages = new MessageList((scroll) => host.saveState({ scroll }));
 const models = new ModelsUi((id) => messages.elementFor(id), (effort) => post({ type: 'setReasoningEffort', effort }));
 const waits = new WaitNotice((id) => messages.elementFor(id));
 const spend = new SpendUi((id) => messages.elementFor(id), (message) => host.post(message));
+const toolCards = new ToolCardsUi((id) => messages.elementFor(id));
 const composer = new Composer(
   {
     send: (text) => conversations.send(text),
@@ -159,6 +161,7 @@ function handle(message: HostToWebviewMessage): void {
       conversations.turns.remember(message.messages);
       messages.reset(message.messages, host.uiState.scroll);
       models.restore(message.messages, true);
+      toolCards.restore(message.messages, true);
       return;
     case 'messageAdded':
       if (message.message.role === 'user') {
@@ -167,6 +170,7 @@ function handle(message: HostToWebviewMessage): void {
       conversations.turns.remember([message.message]);
       messages.add(message.message);
       models.restore([message.message], false);
+      toolCards.restore([message.message], false);
       return;
     case 'delta':
       waits.clear(message.messageId);
@@ -206,6 +210,10 @@ function handle(message: HostToWebviewMessage): void {
     case 'sendingStartsAt':
     case 'modelState':
       models.handle(message);
+      return;
+    case 'toolCall':
+    case 'toolCallDelta':
+      toolCards.handle(message);
       return;
     case 'spend':
     case 'filterNotice':

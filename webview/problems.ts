@@ -18,6 +18,7 @@ export const actionLabels: Readonly<Record<FixAction, string>> = {
   selectDeployment: t('actionSelectDeployment'),
   diagnose: t('actionDiagnose'),
   newChat: t('actionNewChat'),
+  continue: t('actionContinue'),
 };
 
 export function actionButton(action: FixAction, primary: boolean, id?: string): HTMLButtonElement {

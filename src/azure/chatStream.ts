@@ -1,8 +1,17 @@
+import type { OpaqueReasoning, ToolCall } from './modelRequest';
+
 export interface ChatTurn {
-  readonly role: 'system' | 'user' | 'assistant';
+  /** `tool`: the result of the tool call `callId` of the assistant turn before it. */
+  readonly role: 'system' | 'user' | 'assistant' | 'tool';
   readonly content: string;
   /** The chat message the turn comes from, so the chat can show where sending starts. */
   readonly id?: string;
+  /** Assistant turns: the tool calls the model made after `content`. */
+  readonly toolCalls?: readonly ToolCall[];
+  /** Assistant turns: the model's own reasoning state of that step, sent back as it came. */
+  readonly reasoningItems?: readonly OpaqueReasoning[];
+  /** Tool turns: the call this result answers. */
+  readonly callId?: string;
 }
 
 /** How a stream ended when it did not throw. */

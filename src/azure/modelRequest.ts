@@ -31,9 +31,19 @@ export type ModelMessage =
   | { readonly role: 'system'; readonly content: string }
   /** `images` go with the text, for models that see (the language model API's image parts). */
   | { readonly role: 'user'; readonly content: string; readonly images?: readonly ImageInput[] }
-  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[] }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls?: readonly ToolCall[]; readonly reasoningItems?: readonly OpaqueReasoning[] }
   /** The result of a tool call the model made earlier in the conversation. */
   | { readonly role: 'tool'; readonly callId: string; readonly content: string };
+
+/**
+ * A reasoning model's reasoning of one step, encrypted by the service (Responses API with
+ * `store: false`): sent back unchanged with the tool results, so the model keeps its line of
+ * thought across tool steps. Opaque to the extension; chat completions has no such thing.
+ */
+export interface OpaqueReasoning {
+  readonly id: string;
+  readonly encryptedContent: string;
+}
 
 /** An image sent inline with a user message. */
 export interface ImageInput {
@@ -88,6 +98,8 @@ export type ModelEvent =
   | { readonly type: 'toolCallArguments'; readonly callId: string; readonly text: string }
   /** The tool call is complete, with all its arguments. */
   | { readonly type: 'toolCallEnd'; readonly call: ToolCall }
+  /** The model's encrypted reasoning of this step (Responses API, when tools were offered). */
+  | { readonly type: 'reasoningItem'; readonly item: OpaqueReasoning }
   /** Token counts of this answer; sent once, near the end. */
   | { readonly type: 'usage'; readonly usage: TokenUsage }
   /** Nothing arrived yet and the request is tried again after `ms`: Azure asked to wait (429) or failed. */

@@ -59,6 +59,11 @@ export function responsesBody(deployment: string, request: ModelRequest, profile
     if (request.toolChoice) {
       body.tool_choice = request.toolChoice;
     }
+    // Nothing is stored server-side, so a reasoning model's thinking survives a tool step only
+    // when the service hands it over (encrypted) and it is sent back with the results.
+    if (profile.reasoningEfforts.length > 0) {
+      body.include = ['reasoning.encrypted_content'];
+    }
   }
   return body;
 }
@@ -77,6 +82,9 @@ function toInputItems(request: ModelRequest): ResponseInputItem[] {
         );
         break;
       case 'assistant':
+        for (const reasoning of message.reasoningItems ?? []) {
+          items.push({ type: 'reasoning', id: reasoning.id, encrypted_content: reasoning.encryptedContent, summary: [] });
+        }
         if (message.content) {
           items.push({ role: 'assistant', content: message.content });
         }
@@ -162,6 +170,9 @@ export async function streamResponses(client: OpenAI, body: ResponseCreateParams
         break;
       }
       case 'response.output_item.done':
+        if (event.item.type === 'reasoning' && event.item.encrypted_content) {
+          onEvent({ type: 'reasoningItem', item: { id: event.item.id, encryptedContent: event.item.encrypted_content } });
+        }
         if (event.item.type === 'function_call') {
           madeToolCalls = true;
           onEvent({ type: 'toolCallEnd', call: { callId: event.item.call_id, name: event.item.name, arguments: event.item.arguments } });

@@ -3,7 +3,7 @@ import type { ConnectionTarget } from '../config/connectionTarget';
 
 export { AnswerError } from '../azure/answerError';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
-import type { TokenUsage } from '../azure/modelRequest';
+import type { OpaqueReasoning, TokenUsage, ToolCall, ToolDefinition } from '../azure/modelRequest';
 
 /** What an answer reports besides its text; a source that has none never calls onDetail. */
 export type AnswerDetail =
@@ -18,7 +18,13 @@ export type AnswerDetail =
   /** Spend: what is left of the deployment's quota (Azure's rate-limit headers). */
   | { readonly type: 'quota'; readonly quota: QuotaView }
   /** Spend: what the content filter flagged on the question or the answer, as far as known. */
-  | { readonly type: 'contentFilter'; readonly source: 'prompt' | 'completion'; readonly findings: readonly FilterFindingView[] };
+  | { readonly type: 'contentFilter'; readonly source: 'prompt' | 'completion'; readonly findings: readonly FilterFindingView[] }
+  /** Tools: the model started a call, streamed a piece of its arguments, or finished it. */
+  | { readonly type: 'toolCallStart'; readonly callId: string; readonly name: string }
+  | { readonly type: 'toolCallArguments'; readonly callId: string; readonly text: string }
+  | { readonly type: 'toolCallEnd'; readonly call: ToolCall }
+  /** Tools: the model's encrypted reasoning of this step, to send back with its tool results. */
+  | { readonly type: 'reasoningItem'; readonly item: OpaqueReasoning };
 
 /**
  * Where answers come from. The chat session only knows this interface, so the same session
@@ -36,5 +42,7 @@ export interface AnswerSource {
     onDetail?: (detail: AnswerDetail) => void,
     /** The conversation's own endpoint and deployment; undefined: the settings'. */
     target?: ConnectionTarget,
+    /** Tools the model may call in this step (none: it only talks). */
+    tools?: readonly ToolDefinition[],
   ): Promise<StreamEnd>;
 }

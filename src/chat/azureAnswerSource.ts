@@ -1,7 +1,7 @@
 import { AnswerError } from '../azure/answerError';
 import type { ChatTurn, StreamEnd } from '../azure/chatStream';
 import type { AzureModelClient, DeploymentInfo } from '../azure/modelClient';
-import type { ModelMessage, TokenUsage } from '../azure/modelRequest';
+import type { ModelMessage, TokenUsage, ToolDefinition } from '../azure/modelRequest';
 import { type CountTokens, loadTokenCounter } from '../azure/tokenCounter';
 import type { ConnectionTarget } from '../config/connectionTarget';
 import type { DeploymentOfferView } from '../common/protocol';
@@ -36,6 +36,7 @@ export class AzureAnswerSource implements AnswerSource {
     onText: (text: string) => void,
     onDetail?: (detail: AnswerDetail) => void,
     target?: ConnectionTarget,
+    tools?: readonly ToolDefinition[],
   ): Promise<StreamEnd> {
     const client = this.deps.clientFor(target);
     const [connection, info, countTokens] = await Promise.all([
@@ -49,13 +50,13 @@ export class AzureAnswerSource implements AnswerSource {
     const { systemPrompt } = connection.connection.settings;
     const assumedWindow = info?.profile.contextWindow;
     try {
-      return await this.send(client, turns, info, systemPrompt, countTokens, signal, onText, onDetail);
+      return await this.send(client, turns, info, systemPrompt, countTokens, signal, onText, onDetail, tools);
     } catch (error) {
       // Azure named a smaller window than the model's family suggested (it answers
       // context_length_exceeded before any text): trim to the window it named and ask once more.
       const learned = await client.deploymentInfo();
       if (error instanceof AnswerError && learned && assumedWindow !== undefined && learned.profile.contextWindow < assumedWindow && !signal.aborted) {
-        return this.send(client, turns, learned, systemPrompt, countTokens, signal, onText, onDetail);
+        return this.send(client, turns, learned, systemPrompt, countTokens, signal, onText, onDetail, tools);
       }
       throw error;
     }
@@ -70,6 +71,7 @@ export class AzureAnswerSource implements AnswerSource {
     signal: AbortSignal,
     onText: (text: string) => void,
     onDetail: ((detail: AnswerDetail) => void) | undefined,
+    tools: readonly ToolDefinition[] | undefined,
   ): Promise<StreamEnd> {
     let firstTurn = 0;
     let maxOutputTokens: number | undefined;
@@ -79,9 +81,14 @@ export class AzureAnswerSource implements AnswerSource {
       firstTurn = firstTurnThatFits(turns, { contextWindow: profile.contextWindow, reserveForAnswer: maxOutputTokens, fixedTokens: countTokens(systemPrompt) }, countTokens);
     }
     onDetail?.({ type: 'sent', firstTurn });
-    const messages: ModelMessage[] = [...(systemPrompt ? [{ role: 'system', content: systemPrompt } as const] : []), ...turns.slice(firstTurn).map((turn) => ({ role: turn.role, content: turn.content }))];
+    const messages: ModelMessage[] = [...(systemPrompt ? [{ role: 'system', content: systemPrompt } as const] : []), ...turns.slice(firstTurn).map(toModelMessage)];
     return this.offerAlternatives(info, client.stream(
-      { messages, ...(info?.effort ? { reasoningEffort: info.effort } : {}), ...(maxOutputTokens ? { maxOutputTokens } : {}) },
+      {
+        messages,
+        ...(tools?.length ? { tools } : {}),
+        ...(info?.effort ? { reasoningEffort: info.effort } : {}),
+        ...(maxOutputTokens ? { maxOutputTokens } : {}),
+      },
       signal,
       (event) => {
         switch (event.type) {
@@ -105,8 +112,12 @@ export class AzureAnswerSource implements AnswerSource {
           case 'waiting':
             onDetail?.({ type: 'waiting', ms: event.ms, reason: event.reason });
             break;
-          default:
-            // The chat offers no tools, so the model makes no tool calls.
+          case 'toolCallStart':
+          case 'toolCallArguments':
+          case 'toolCallEnd':
+          case 'reasoningItem':
+            // The tool loop (chatSession.ts) runs the calls and asks again with their results.
+            onDetail?.(event);
             break;
         }
       },
@@ -133,5 +144,22 @@ export class AzureAnswerSource implements AnswerSource {
       }
       throw error;
     }
+  }
+}
+
+/** A turn as the model core takes it: tool calls and results travel with their ids. */
+function toModelMessage(turn: ChatTurn): ModelMessage {
+  switch (turn.role) {
+    case 'tool':
+      return { role: 'tool', callId: turn.callId ?? '', content: turn.content };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content: turn.content,
+        ...(turn.toolCalls?.length ? { toolCalls: turn.toolCalls } : {}),
+        ...(turn.reasoningItems?.length ? { reasoningItems: turn.reasoningItems } : {}),
+      };
+    default:
+      return { role: turn.role, content: turn.content };
   }
 }

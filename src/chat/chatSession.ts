@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatMessageView, FilterView, HostToWebviewMessage, MessageStatus, ProblemView, QuotaView, UsageView } from '../common/protocol';
+import type { ChatMessageView, FilterView, HostToWebviewMessage, MessageStatus, ProblemView, QuotaView, ToolCallView, UsageView } from '../common/protocol';
 import { describeFindings } from '../azure/contentFilters';
 import { Disposable } from '../common/dispose';
 import { Emitter } from '../common/events';
@@ -8,6 +8,10 @@ import { type AnswerDetail, AnswerError, type AnswerSource } from './answerSourc
 import { type ChatMessage, Conversation, toView } from './conversation';
 import type { Attachment } from './editorContext';
 import type { DeploymentChoice } from './deploymentChoice';
+import type { ChatTurn } from '../azure/chatStream';
+import type { ToolCall } from '../azure/modelRequest';
+import { offeredTools, runToolCalls, type ToolCallUpdate, type ToolHost } from './toolLoop';
+import { assistantTurns, type StepReasoning } from './toolTranscript';
 
 /**
  * What a view shows of the session, in the protocol's own shape (src/common/protocol.ts): the
@@ -16,7 +20,21 @@ import type { DeploymentChoice } from './deploymentChoice';
  */
 export type ViewEvent = Extract<
   HostToWebviewMessage,
-  { readonly type: 'messageAdded' | 'delta' | 'messageFinished' | 'messageRemoved' | 'busy' | 'reasoningDelta' | 'usage' | 'sendingStartsAt' | 'waiting' | 'filterNotice' }
+  {
+    readonly type:
+      | 'messageAdded'
+      | 'delta'
+      | 'messageFinished'
+      | 'messageRemoved'
+      | 'busy'
+      | 'reasoningDelta'
+      | 'usage'
+      | 'sendingStartsAt'
+      | 'waiting'
+      | 'toolCall'
+      | 'toolCallDelta'
+      | 'filterNotice';
+  }
 >;
 
 export type ConversationEvent =
@@ -30,6 +48,14 @@ const contentFilteredProblem: ProblemView = {
   detail: 'What arrived before it is kept. Rephrase the question to try again.',
   actions: ['retry'],
 };
+
+function stepLimitProblem(steps: number): ProblemView {
+  return {
+    title: `Paused after ${steps} tool steps.`,
+    detail: 'The model may need more. Continue lets it go on; the limit is the setting azureOpenAIChat.tools.maxSteps.',
+    actions: ['continue'],
+  };
+}
 
 const truncatedProblem: ProblemView = {
   title: 'The answer was cut off: the connection closed before it finished.',
@@ -53,11 +79,19 @@ export class ChatSession extends Disposable {
   private lastQuota: QuotaView | undefined;
   /** Spend: what the filter flagged on the streaming answer and its question. */
   private readonly filters = new Map<'prompt' | 'completion', FilterView>();
+  /** Tools the user allowed "for this conversation" (grant keys); a new chat starts without. */
+  private readonly toolGrants = new Set<string>();
+  /** The encrypted reasoning of each tool step, per answer: sent back, never shown or saved. */
+  private readonly stepReasoning = new Map<string, StepReasoning[]>();
+  /** VS Code's registered tools (other extensions', MCP servers') picked for this conversation. */
+  private picked: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly source: AnswerSource,
     restored: readonly ChatMessage[] = [],
     private readonly newId: () => string = randomUUID,
+    /** Tools: without a host the chat only talks. */
+    private readonly tools?: ToolHost,
   ) {
     super();
     this.conversation = new Conversation(restored);
@@ -88,6 +122,15 @@ export class ChatSession extends Disposable {
   /** This conversation's own deployment, when it was switched from the header. */
   get deployment(): DeploymentChoice | undefined {
     return this.chosenDeployment;
+  }
+
+  get pickedTools(): ReadonlySet<string> {
+    return this.picked;
+  }
+
+  /** The conversation's tools menu: takes effect with the next model step. */
+  setPickedTools(names: Iterable<string>): void {
+    this.picked = new Set(names);
   }
 
   /** Takes effect with the next question; an answer already streaming finishes where it started. */
@@ -156,9 +199,33 @@ export class ChatSession extends Disposable {
     }
   }
 
+  /**
+   * Lets the tool loop of the last answer go on after the step limit paused it (its "Continue"
+   * button). The answer is shown again as streaming and keeps its text and cards.
+   */
+  continueAnswer(messageId: string): boolean {
+    const last = this.conversation.messages.at(-1);
+    if (this.current || !last || last.id !== messageId || last.role !== 'assistant' || !last.problem?.actions.includes('continue')) {
+      return false;
+    }
+    const question = this.conversation.questionFor(last.id);
+    if (!question) {
+      return false;
+    }
+    this.conversation.remove(last.id);
+    this.changes.fire({ type: 'messageRemoved', messageId: last.id });
+    delete last.problem;
+    last.status = 'streaming';
+    this.add(last);
+    this.startAnswer(last.id, this.conversation.turnsUpTo(question.id));
+    return true;
+  }
+
   /** Starts a new chat; stops a streaming answer first. */
   async clear(): Promise<void> {
     await this.stop();
+    this.toolGrants.clear();
+    this.stepReasoning.clear();
     this.conversation.clear();
     this.firstSentId = undefined;
     this.changes.fire({ type: 'cleared' });
@@ -187,35 +254,74 @@ export class ChatSession extends Disposable {
     const turns = this.conversation.turnsUpTo(questionId);
     const answer: ChatMessage = { id: this.newId(), role: 'assistant', text: '', status: 'streaming' };
     this.add(answer);
+    this.startAnswer(answer.id, turns);
+  }
+
+  private startAnswer(answerId: string, turns: ChatTurn[]): void {
     const controller = new AbortController();
-    const done = this.stream(answer.id, turns, controller.signal);
-    this.current = { answerId: answer.id, controller, done };
+    const done = this.stream(answerId, turns, controller.signal);
+    this.current = { answerId, controller, done };
     this.changes.fire({ type: 'busy', busy: true });
   }
 
-  private async stream(answerId: string, turns: Parameters<AnswerSource['streamAnswer']>[0], signal: AbortSignal): Promise<void> {
+  /**
+   * The answer to `turns`, and its tool loop: while the model ends a step with tool calls (and
+   * a tool host is there), the calls run (asking the user as toolApproval.ts says) and the
+   * model is asked again with their results, until it answers, Stop, or the step limit.
+   */
+  private async stream(answerId: string, turns: ChatTurn[], signal: AbortSignal): Promise<void> {
     // Let `answer` record the request before anything can finish it.
     await Promise.resolve();
     let status: MessageStatus;
     let problem: ProblemView | undefined;
     this.filters.clear();
+    const { tools } = this;
+    const maxSteps = Math.max(1, tools?.settings().maxSteps ?? 1);
     try {
-      // Stop may come before the request has even started.
-      const end: StreamEnd = signal.aborted
-        ? { kind: 'stopped' }
-        : await this.source.streamAnswer(
-            turns,
-            signal,
-            (text) => {
-              this.conversation.append(answerId, text);
-              this.changes.fire({ type: 'delta', messageId: answerId, text });
-            },
-            (detail) => this.onDetail(answerId, turns, detail),
-            this.chosenDeployment,
-          );
+      let end: StreamEnd = { kind: 'stopped' };
+      let stepLimited = false;
+      for (let steps = 0; ; ) {
+        // Stop may come before the request has even started.
+        if (signal.aborted) {
+          end = { kind: 'stopped' };
+          break;
+        }
+        const answer = this.conversation.get(answerId);
+        const sent = [...turns, ...(answer ? assistantTurns({ ...answer, reasoningItems: this.stepReasoning.get(answerId) ?? [] }) : [])];
+        const step = nextStep(answer);
+        const calls: ToolCall[] = [];
+        const available = tools ? tools.tools(this.picked) : [];
+        const definitions = tools ? offeredTools(available, tools.trusted()) : [];
+        end = await this.source.streamAnswer(
+          sent,
+          signal,
+          (text) => {
+            this.conversation.append(answerId, text);
+            this.changes.fire({ type: 'delta', messageId: answerId, text });
+          },
+          (detail) => this.onDetail(answerId, sent, detail, step, calls),
+          this.chosenDeployment,
+          definitions.length ? definitions : undefined,
+        );
+        if (!tools || end.kind !== 'finished' || end.finishReason !== 'tool_calls' || calls.length === 0) {
+          break;
+        }
+        await runToolCalls(calls, available, tools, this.toolGrants, signal, (callId, change) => this.updateCall(answerId, callId, change));
+        steps++;
+        if (signal.aborted) {
+          end = { kind: 'stopped' };
+          break;
+        }
+        if (steps >= maxSteps) {
+          stepLimited = true;
+          break;
+        }
+      }
       ({ status, problem } = describeEnd(end));
       if (end.kind === 'contentFiltered') {
         problem = this.explainCut(answerId);
+      } else if (stepLimited) {
+        problem = stepLimitProblem(maxSteps);
       }
     } catch (error) {
       status = 'error';
@@ -224,6 +330,7 @@ export class ChatSession extends Disposable {
           ? error.problem
           : { title: 'The request failed.', detail: error instanceof Error ? error.message : String(error), actions: ['retry', 'showLog'] };
     }
+    this.settleCalls(answerId);
     this.conversation.finish(answerId, status, problem);
     this.current = undefined;
     this.changes.fire(problem ? { type: 'messageFinished', messageId: answerId, status, problem } : { type: 'messageFinished', messageId: answerId, status });
@@ -242,8 +349,52 @@ export class ChatSession extends Disposable {
     };
   }
 
-  private onDetail(answerId: string, turns: Parameters<AnswerSource['streamAnswer']>[0], detail: AnswerDetail): void {
+  /** A card that never got to run (the stream ended in the middle of its arguments) ends as stopped. */
+  private settleCalls(answerId: string): void {
+    for (const call of this.conversation.get(answerId)?.toolCalls ?? []) {
+      if (call.status === 'streaming' || call.status === 'awaitingApproval' || call.status === 'running') {
+        this.putCall(answerId, { ...call, status: 'stopped', result: call.result ?? 'Stopped before it ran.' });
+      }
+    }
+  }
+
+  private putCall(answerId: string, call: ToolCallView): void {
+    this.conversation.upsertToolCall(answerId, call);
+    this.changes.fire({ type: 'toolCall', messageId: answerId, call });
+  }
+
+  private updateCall(answerId: string, callId: string, change: ToolCallUpdate): void {
+    const call = this.conversation.get(answerId)?.toolCalls?.find((known) => known.callId === callId);
+    if (call) {
+      this.putCall(answerId, { ...call, ...change });
+    }
+  }
+
+  private onDetail(answerId: string, turns: readonly ChatTurn[], detail: AnswerDetail, step: number, calls: ToolCall[]): void {
     switch (detail.type) {
+      case 'toolCallStart': {
+        const textOffset = this.conversation.get(answerId)?.text.length ?? 0;
+        this.putCall(answerId, { callId: detail.callId, name: detail.name, arguments: '', status: 'streaming', step, textOffset });
+        return;
+      }
+      case 'toolCallArguments': {
+        const call = this.conversation.get(answerId)?.toolCalls?.find((known) => known.callId === detail.callId);
+        if (call) {
+          this.conversation.upsertToolCall(answerId, { ...call, arguments: call.arguments + detail.text });
+          this.changes.fire({ type: 'toolCallDelta', messageId: answerId, callId: detail.callId, text: detail.text });
+        }
+        return;
+      }
+      case 'toolCallEnd': {
+        calls.push(detail.call);
+        const known = this.conversation.get(answerId)?.toolCalls?.find((call) => call.callId === detail.call.callId);
+        const textOffset = known?.textOffset ?? this.conversation.get(answerId)?.text.length ?? 0;
+        this.putCall(answerId, { callId: detail.call.callId, name: detail.call.name, arguments: detail.call.arguments, status: 'streaming', step, textOffset });
+        return;
+      }
+      case 'reasoningItem':
+        this.stepReasoning.set(answerId, [...(this.stepReasoning.get(answerId) ?? []), { step, item: detail.item }]);
+        return;
       case 'reasoning':
         this.conversation.appendReasoning(answerId, detail.text);
         this.changes.fire({ type: 'reasoningDelta', messageId: answerId, text: detail.text });
@@ -277,6 +428,11 @@ export class ChatSession extends Disposable {
       }
     }
   }
+}
+
+/** The step index of the next model request of an answer: one after the last step with calls. */
+function nextStep(answer: ChatMessage | undefined): number {
+  return (answer?.toolCalls ?? []).reduce((next, call) => Math.max(next, call.step + 1), 0);
 }
 
 function describeEnd(end: StreamEnd): { status: MessageStatus; problem: ProblemView | undefined } {

@@ -33,7 +33,7 @@ export function firstTurnThatFits(turns: readonly ChatTurn[], budget: ContextBud
     if (!turn) {
       continue;
     }
-    available -= countTokens(turn.content) + tokensPerMessage;
+    available -= turnTokens(turn, countTokens);
     if (available < 0 && i < turns.length - 1) {
       break;
     }
@@ -43,4 +43,13 @@ export function firstTurnThatFits(turns: readonly ChatTurn[], budget: ContextBud
     }
   }
   return Math.min(first === turns.length ? turns.length - 1 : firstQuestion, turns.length - 1);
+}
+
+/** What a turn costs: its text, and the name and arguments of each tool call it made. */
+export function turnTokens(turn: ChatTurn, countTokens: (text: string) => number): number {
+  let tokens = countTokens(turn.content) + tokensPerMessage;
+  for (const call of turn.toolCalls ?? []) {
+    tokens += countTokens(call.name) + countTokens(call.arguments) + tokensPerMessage;
+  }
+  return tokens;
 }

@@ -1,6 +1,7 @@
-import type { ChatMessageView, MessageStatus, ProblemView, UsageView } from '../common/protocol';
+import type { ChatMessageView, MessageStatus, ProblemView, ToolCallView, UsageView } from '../common/protocol';
 import type { ChatTurn } from '../azure/chatStream';
 import { type Attachment, questionWithContext } from './editorContext';
+import { assistantTurns } from './toolTranscript';
 
 /** A message as the conversation holds it; the same shape the webview shows. */
 export interface ChatMessage {
@@ -14,6 +15,8 @@ export interface ChatMessage {
   /** The model's reasoning summary: shown, kept, never sent back to the model. */
   reasoning?: string;
   usage?: UsageView;
+  /** Tools: the calls the answer made, with their results (toolTranscript.ts sends them back). */
+  toolCalls?: ToolCallView[];
 }
 
 /**
@@ -61,6 +64,20 @@ export class Conversation {
     const message = this.byId.get(id);
     if (message) {
       message.usage = usage;
+    }
+  }
+
+  /** Adds a tool call's card to an answer, or replaces the card with the same call id. */
+  upsertToolCall(id: string, call: ToolCallView): void {
+    const message = this.byId.get(id);
+    if (message) {
+      const calls = (message.toolCalls ??= []);
+      const index = calls.findIndex((known) => known.callId === call.callId);
+      if (index >= 0) {
+        calls[index] = call;
+      } else {
+        calls.push(call);
+      }
     }
   }
 
@@ -127,14 +144,14 @@ export class Conversation {
     for (const message of this.list) {
       if (message.role === 'user') {
         if (pendingAnswer !== undefined) {
-          turns.push({ role: 'assistant', content: pendingAnswer.text, id: pendingAnswer.id });
+          turns.push(...assistantTurns(pendingAnswer));
         }
         pendingAnswer = undefined;
         turns.push({ role: 'user', content: questionWithContext(message.text, message.attachments), id: message.id });
         if (message.id === questionId) {
           return turns;
         }
-      } else if (message.text) {
+      } else if (message.text || message.toolCalls?.length) {
         pendingAnswer = message;
       }
     }

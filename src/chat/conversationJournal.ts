@@ -1,13 +1,14 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type FixAction, fixActions, type MessageStatus, type ProblemView, type UsageView } from '../common/protocol';
+import { type FixAction, fixActions, type MessageStatus, type ProblemView, type ToolCallView, type UsageView } from '../common/protocol';
 import type { Logger } from '../logging/logger';
 import type { ChatMessage } from './conversation';
 import type { ConversationEvent } from './chatSession';
 import type { Attachment } from './editorContext';
 import { type DeploymentChoice, isDeploymentChoice } from './deploymentChoice';
 import { DeltaBatcher } from './deltaBatcher';
+import { parseToolCallList, parseToolCallView, settleInterrupted, upsertCall } from './toolCallRecords';
 
 /**
  * One conversation on disk as an append-only journal of JSON lines: one line per change, so a
@@ -30,6 +31,8 @@ type JournalLine =
   | { readonly t: 'delta'; readonly id: string; readonly text: string }
   | { readonly t: 'end'; readonly id: string; readonly status: MessageStatus; readonly problem?: ProblemView; readonly extra: Record<string, unknown> }
   | { readonly t: 'rm'; readonly id: string }
+  /** Tools: a tool call's card as it is now (a later line for the same call replaces it). */
+  | { readonly t: 'tool'; readonly id: string; readonly call: ToolCallView }
   | { readonly t: 'clear' }
   /** The conversation's deployment (absent fields: back to the settings'). */
   | { readonly t: 'dep'; readonly deployment: DeploymentChoice | undefined };
@@ -111,6 +114,13 @@ export function replayJournal(content: string): ReplayResult {
       case 'rm':
         messages.delete(entry.id);
         break;
+      case 'tool': {
+        const message = messages.get(entry.id);
+        if (message) {
+          upsertCall((message.toolCalls ??= []), entry.call);
+        }
+        break;
+      }
       case 'clear':
         messages.clear();
         break;
@@ -121,6 +131,9 @@ export function replayJournal(content: string): ReplayResult {
   }
   // An answer still streaming when the journal ended was cut off by a crash or reload.
   for (const message of messages.values()) {
+    if (message.toolCalls) {
+      message.toolCalls = settleInterrupted(message.toolCalls);
+    }
     if (message.status === 'streaming') {
       message.status = 'stopped';
       message.problem = interruptedProblem;
@@ -203,6 +216,13 @@ export class ConversationJournal {
         this.flushDeltas();
         this.write({ t: 'rm', id: event.messageId });
         break;
+      case 'toolCall':
+        this.flushDeltas();
+        this.write({ t: 'tool', id: event.messageId, call: event.call });
+        break;
+      case 'toolCallDelta':
+        // The card's next state carries its whole arguments.
+        break;
       case 'cleared':
         this.deltas.clear();
         this.write({ t: 'clear' });
@@ -267,6 +287,15 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
         return undefined;
       }
       const message: ChatMessage = { ...extra, id, role, text, status };
+      if (extra.toolCalls !== undefined) {
+        // Sent to the model again: only well-formed cards are kept.
+        const calls = parseToolCallList(extra.toolCalls);
+        if (calls) {
+          message.toolCalls = calls;
+        } else {
+          delete message.toolCalls;
+        }
+      }
       if (parsedProblem) {
         message.problem = parsedProblem;
       }
@@ -290,6 +319,10 @@ function parseJournalLine(value: unknown): JournalLine | undefined {
     }
     case 'rm':
       return isId(value.id) ? { t: 'rm', id: value.id } : undefined;
+    case 'tool': {
+      const call = parseToolCallView(value.call);
+      return isId(value.id) && call ? { t: 'tool', id: value.id, call } : undefined;
+    }
     case 'clear':
       return { t: 'clear' };
     case 'dep':

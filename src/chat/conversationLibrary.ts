@@ -8,6 +8,7 @@ import type { ChatMessage } from './conversation';
 import type { ConversationJournal } from './conversationJournal';
 import { replayJournal } from './conversationJournal';
 import { ChatSession, type ConversationEvent } from './chatSession';
+import type { ToolHost } from './toolLoop';
 import { type ConversationMeta, type ConversationMetaChanges, type ConversationStore, titleFromQuestion } from './conversationStore';
 
 export interface OpenConversation {
@@ -45,6 +46,8 @@ export class ConversationLibrary extends Disposable {
     private readonly source: AnswerSource,
     private readonly log: Logger,
     private readonly newId: () => string = randomUUID,
+    /** Tools (issue 20): the tool host every conversation's loop uses; none: the chat only talks. */
+    private readonly tools?: ToolHost,
   ) {
     super();
   }
@@ -57,7 +60,7 @@ export class ConversationLibrary extends Disposable {
   create(): OpenConversation {
     const id = this.newId();
     void this.store?.hold(id);
-    const session = this.track(id, new ChatSession(this.source, [], this.newId), undefined);
+    const session = this.track(id, new ChatSession(this.source, [], this.newId, this.tools), undefined);
     const opened = { id, session };
     this.sessions.set(id, Promise.resolve(opened));
     return opened;
@@ -196,7 +199,7 @@ export class ConversationLibrary extends Disposable {
       if (opened.skipped > 0 || opened.setAside) {
         this.log.warn(`Conversation ${id}: ${opened.skipped} unreadable entries skipped${opened.setAside ? `, unreadable file kept as ${opened.setAside}` : ''}`);
       }
-      const restored = new ChatSession(this.source, opened.messages, this.newId);
+      const restored = new ChatSession(this.source, opened.messages, this.newId, this.tools);
       // Before the journal listens: restoring the deployment is not a change to record.
       if (opened.deployment) {
         restored.setDeployment(opened.deployment);

@@ -10,13 +10,23 @@
  */
 import type { IDisposable } from '../common/dispose';
 
-export type DeltaKind = 'reasoning' | 'text';
+/** `toolArguments`: a streaming tool call's argument pieces, keyed by `toolArgumentsKey`. */
+export type DeltaKind = 'reasoning' | 'text' | 'toolArguments';
+
+/** The batcher's key for one tool call's arguments (its message and call), and back. */
+export function toolArgumentsKey(messageId: string, callId: string): string {
+  return JSON.stringify([messageId, callId]);
+}
+export function fromToolArgumentsKey(key: string): { messageId: string; callId: string } {
+  const [messageId, callId] = JSON.parse(key) as [string, string];
+  return { messageId, callId };
+}
 
 /** About one display frame. */
 export const defaultMaxHoldMs = 16;
 
 export class DeltaBatcher implements IDisposable {
-  private readonly pending: Record<DeltaKind, Map<string, string>> = { reasoning: new Map(), text: new Map() };
+  private readonly pending: Record<DeltaKind, Map<string, string>> = { reasoning: new Map(), text: new Map(), toolArguments: new Map() };
   private scheduled: ReturnType<typeof setImmediate> | undefined;
   /** When the oldest pending piece arrived (performance.now()). */
   private heldSince = 0;
@@ -47,7 +57,7 @@ export class DeltaBatcher implements IDisposable {
       clearImmediate(this.scheduled);
       this.scheduled = undefined;
     }
-    for (const kind of ['reasoning', 'text'] as const) {
+    for (const kind of ['reasoning', 'text', 'toolArguments'] as const) {
       const map = this.pending[kind];
       if (map.size === 0) {
         continue;
@@ -68,6 +78,7 @@ export class DeltaBatcher implements IDisposable {
     }
     this.pending.reasoning.clear();
     this.pending.text.clear();
+    this.pending.toolArguments.clear();
   }
 
   dispose(): void {

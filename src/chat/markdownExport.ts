@@ -1,4 +1,5 @@
 import type { ChatMessage } from './conversation';
+import { answerWithToolCallsMarkdown } from './toolCallRecords';
 
 /**
  * A conversation as a Markdown document: a heading per turn, questions as written (with the
@@ -17,7 +18,7 @@ export function conversationToMarkdown(title: string, messages: readonly ChatMes
       parts.push(neutralised(quoteIfHeading(message.text)));
     } else {
       parts.push('## Azure OpenAI');
-      parts.push(message.text ? neutralised(message.text) : '_(no answer)_');
+      parts.push(message.toolCalls?.length ? answerWithToolCallsMarkdown(neutralised(message.text), message.toolCalls) : message.text ? neutralised(message.text) : '_(no answer)_');
       if (message.status === 'stopped') {
         parts.push('_(stopped)_');
       } else if (message.problem) {

@@ -29,6 +29,9 @@ export const CommandId = {
   // Spend (issue 21).
   showUsage: 'azureOpenAIChat.showUsage',
   toggleOfferModels: 'azureOpenAIChat.toggleOfferModels',
+  // Tools (issue 20).
+  pickTools: 'azureOpenAIChat.pickTools',
+  forgetToolApprovals: 'azureOpenAIChat.forgetToolApprovals',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

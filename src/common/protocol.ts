@@ -27,6 +27,8 @@ export const fixActions = [
   'diagnose',
   // Models: start a new chat (the fix for a conversation that no longer fits the model).
   'newChat',
+  // Tools (issue 20): go on after the per-question step limit ended the tool loop.
+  'continue',
 ] as const;
 export type FixAction = (typeof fixActions)[number];
 
@@ -56,7 +58,38 @@ export interface ChatMessageView {
   readonly reasoning?: string;
   /** Models: token counts of an answer. */
   readonly usage?: UsageView;
+  /** Tools: the tool calls the answer made, in order (cards in the transcript). */
+  readonly toolCalls?: readonly ToolCallView[];
 }
+
+// ---- Tools (issue 20): the model calls tools, the user stays in control -----------------------
+
+/** Life cycle of one tool call's card. */
+export const toolCallStatuses = ['streaming', 'awaitingApproval', 'running', 'done', 'error', 'denied', 'stopped'] as const;
+export type ToolCallStatus = (typeof toolCallStatuses)[number];
+
+export interface ToolCallView {
+  readonly callId: string;
+  readonly name: string;
+  /** JSON text as the model wrote it (untrusted). */
+  readonly arguments: string;
+  readonly status: ToolCallStatus;
+  /** The tool's output as sent back to the model (untrusted; cut when oversized). */
+  readonly result?: string;
+  /** The result was cut to the size limit. */
+  readonly truncated?: boolean;
+  /** Which model step of the answer made the call (0-based): calls of one step ran in parallel. */
+  readonly step: number;
+  /** Where in the answer's text the step's calls came (the text before it belongs to that step). */
+  readonly textOffset: number;
+}
+
+/** Host -> webview messages of the tools feature. */
+export type ToolsHostMessage =
+  /** A tool call's card appeared or changed (everything but its streaming arguments). */
+  | { readonly type: 'toolCall'; readonly messageId: string; readonly call: ToolCallView }
+  /** A piece of a streaming tool call's arguments. */
+  | { readonly type: 'toolCallDelta'; readonly messageId: string; readonly callId: string; readonly text: string };
 
 // ---- Models (issue 10): reasoning summaries, usage, context window, reasoning effort ----------
 
@@ -252,7 +285,8 @@ export type HostToWebviewMessage =
   /** The answer to `ping`: the extension host behind this webview is alive. */
   | { readonly type: 'pong' }
   | ModelsHostMessage
-  | SpendHostMessage;
+  | SpendHostMessage
+  | ToolsHostMessage;
 
 export type WebviewToHostMessage =
   /**

@@ -26,6 +26,7 @@ export const englishWebviewStrings = {
   actionSelectDeployment: 'Select Deployment',
   actionDiagnose: 'Diagnose',
   actionNewChat: 'New Chat',
+  actionContinue: 'Continue',
   // Composer
   questionPlaceholder: 'Ask Azure OpenAI…',
   questionTitle: 'Enter sends, Shift+Enter adds a line, Escape stops an answer, Alt+F1 shows the accessibility help',

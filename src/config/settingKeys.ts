@@ -106,3 +106,22 @@ export const settingDefaults: { readonly [K in SettingKey]: unknown } = {
   currency: 'USD',
   offerModelsToOtherExtensions: true,
 };
+
+/**
+ * Tools (issue 20). Read from user settings only (application scope in package.json): a cloned
+ * repository cannot make the chat run tools without asking, nor raise its step limit.
+ */
+export const ToolSettingKey = {
+  autoApproveReadOnly: 'tools.autoApproveReadOnly',
+  maxSteps: 'tools.maxSteps',
+  maxResultCharacters: 'tools.maxResultCharacters',
+} as const;
+export type ToolSettingKey = (typeof ToolSettingKey)[keyof typeof ToolSettingKey];
+
+export const toolSettingDefaults: { readonly [K in ToolSettingKey]: boolean | number } = {
+  'tools.autoApproveReadOnly': true,
+  'tools.maxSteps': 20,
+  'tools.maxResultCharacters': 32_000,
+};
+export const toolStepRange = { min: 1, max: 200 } as const;
+export const toolResultRange = { min: 1_000, max: 1_000_000 } as const;

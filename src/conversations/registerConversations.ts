@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ChatMessageView } from '../common/protocol';
 import { Emitter } from '../common/events';
 import type { AnswerSource } from '../chat/answerSource';
+import type { ToolHost } from '../chat/toolLoop';
 import { ConversationLibrary, type OpenConversation } from '../chat/conversationLibrary';
 import { ConversationStore } from '../chat/conversationStore';
 import { importOlderHistory, olderHistoryFolders, workspaceKey } from '../chat/historyLocation';
@@ -21,6 +22,8 @@ export interface ConversationsDeps {
   readonly log: vscode.LogOutputChannel;
   /** Opens (or reveals) the chat editor panel. */
   readonly showPanel: () => void;
+  /** Tools (issue 20): every conversation's tool loop uses this host; none: the chat only talks. */
+  readonly tools?: ToolHost;
 }
 
 /** What the rest of the extension uses: bind a view, and the conversation commands act on. */
@@ -268,10 +271,10 @@ async function openLibrary(context: vscode.ExtensionContext, deps: Conversations
       }
     }
     log.info(`Conversation history: ${store.list().length} saved conversations in ${store.folder}`);
-    return new ConversationLibrary(store, deps.source, log);
+    return new ConversationLibrary(store, deps.source, log, undefined, deps.tools);
   } catch (error) {
     // Chatting matters more than saving: go on without history and say so.
     log.error(`Conversations will not be saved: ${error instanceof Error ? error.message : String(error)}`);
-    return new ConversationLibrary(undefined, deps.source, log);
+    return new ConversationLibrary(undefined, deps.source, log, undefined, deps.tools);
   }
 }

@@ -16,7 +16,7 @@ export interface FixDeps {
   readonly log: vscode.LogOutputChannel;
 }
 
-export type ConnectionFix = Exclude<FixAction, 'retry' | 'newChat'>;
+export type ConnectionFix = Exclude<FixAction, 'retry' | 'newChat' | 'continue'>;
 
 /**
  * What each button in a problem message does, for the conversation whose card it is (its

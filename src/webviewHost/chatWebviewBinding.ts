@@ -1,5 +1,5 @@
 import type { ConnectionView, FixAction, HostToWebviewMessage, SpendHostMessage, WebviewToHostMessage } from '../common/protocol';
-import { DeltaBatcher } from '../chat/deltaBatcher';
+import { DeltaBatcher, fromToolArgumentsKey, toolArgumentsKey } from '../chat/deltaBatcher';
 import { Disposable, type IDisposable } from '../common/dispose';
 import { type ConnectionTarget, targetKey } from '../config/connectionTarget';
 import type { ConnectionChange } from '../connection/connectionManager';
@@ -35,7 +35,7 @@ export interface BindingDeps {
   readonly connection: (target: ConnectionTarget | undefined) => Promise<ConnectionView>;
   readonly onDidChangeConnection: (listener: (change: ConnectionChange) => void) => IDisposable;
   /** Runs a fix the user clicked (sign in, open settings, ...) for this view's conversation. Never an arbitrary command. */
-  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat'>, target: ConnectionTarget | undefined) => void;
+  readonly runFix: (action: Exclude<FixAction, 'retry' | 'newChat' | 'continue'>, target: ConnectionTarget | undefined) => void;
   /**
    * A fix the user ran from the command palette: a problem card's text names those commands
    * ("Run Azure OpenAI: Set API Key"), so they count as the card's own button.
@@ -78,7 +78,12 @@ export interface SpendBinding {
 export class ChatWebviewBinding extends Disposable {
   private ready = false;
   private stale = false;
-  private readonly deltas = this._register(new DeltaBatcher((kind, messageId, text) => this.post({ type: kind === 'text' ? 'delta' : 'reasoningDelta', messageId, text })));
+  private readonly deltas = this._register(
+    new DeltaBatcher((kind, key, text) =>
+      // A tool call's argument pieces are coalesced like answer text: an edit's arguments can be a whole file.
+      this.post(kind === 'toolArguments' ? { type: 'toolCallDelta', ...fromToolArgumentsKey(key), text } : { type: kind === 'text' ? 'delta' : 'reasoningDelta', messageId: key, text }),
+    ),
+  );
   private lastConnection: ConnectionView = { state: 'checking', label: 'Checking sign-in…', deployment: '' };
   /** Re-asks a question that ended on a problem card once that card's fix worked. */
   private readonly answerAfterFix: AnswerAfterFix;
@@ -188,6 +193,12 @@ export class ChatWebviewBinding extends Disposable {
           if (last) {
             session.retry(last.id);
           }
+        } else if (message.action === 'continue') {
+          // The tool loop paused at its step limit: let the last answer go on.
+          const last = session.messages.at(-1);
+          if (last) {
+            session.continueAnswer(last.id);
+          }
         } else if (message.action === 'newChat') {
           // A conversation too long for the model: start another one, keeping this one in the history.
           this.handle({ type: 'newChat' });
@@ -281,6 +292,9 @@ export class ChatWebviewBinding extends Disposable {
         return;
       case 'reasoningDelta':
         this.deltas.add('reasoning', event.messageId, event.text);
+        return;
+      case 'toolCallDelta':
+        this.deltas.add('toolArguments', toolArgumentsKey(event.messageId, event.callId), event.text);
         return;
       case 'cleared':
         this.deltas.clear();

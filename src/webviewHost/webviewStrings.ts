@@ -31,6 +31,7 @@ export function webviewStrings(): WebviewStrings {
     actionSelectDeployment: vscode.l10n.t('Select Deployment'),
     actionDiagnose: vscode.l10n.t('Diagnose'),
     actionNewChat: vscode.l10n.t('New Chat'),
+    actionContinue: vscode.l10n.t('Continue'),
     // Composer
     questionPlaceholder: vscode.l10n.t('Ask Azure OpenAI…'),
     questionTitle: vscode.l10n.t('Enter sends, Shift+Enter adds a line, Escape stops an answer, Alt+F1 shows the accessibility help'),

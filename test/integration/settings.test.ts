@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AzureOpenAIChatApi } from '../../src/extension';
-import { applicationScopedSettings, settingsSection, SettingKey } from '../../src/config/settingKeys';
+import { applicationScopedSettings, settingsSection, SettingKey, ToolSettingKey } from '../../src/config/settingKeys';
 import { chatApi, connectionWhere, EXTENSION_ID, lastMessage, SettingsChanges } from './chatExtension';
 import { standIn } from './standIn';
 
@@ -63,7 +63,7 @@ suite('Settings', () => {
   test('every declared setting is known to VS Code with its declared default', () => {
     const configuration = vscode.workspace.getConfiguration(settingsSection);
     const declared = declaredSettings();
-    assert.deepEqual(declared.map((s) => s.key).sort(), Object.values(SettingKey).sort(), 'package.json and settingKeys.ts disagree');
+    assert.deepEqual(declared.map((s) => s.key).sort(), [...Object.values(SettingKey), ...Object.values(ToolSettingKey)].sort(), 'package.json and settingKeys.ts disagree');
     for (const setting of declared) {
       assert.deepEqual(configuration.inspect(setting.key)?.defaultValue, setting.default, setting.key);
     }
@@ -79,7 +79,8 @@ suite('Settings', () => {
   test('the settings that route credentials are application-scoped: VS Code will not write them to a workspace', async () => {
     const declared = declaredSettings();
     const applicationScoped = declared.filter((s) => s.scope === 'application').map((s) => s.key);
-    assert.deepEqual(applicationScoped.sort(), [...applicationScopedSettings].sort());
+    // Tool settings too: a workspace cannot loosen approvals or the step limit (issue 20).
+    assert.deepEqual(applicationScoped.sort(), [...applicationScopedSettings, ...Object.values(ToolSettingKey)].sort());
     assert.ok(declared.every((s) => s.scope === 'application' || s.scope === 'window'), 'a setting has an unexpected scope');
 
     const folder = vscode.workspace.workspaceFolders?.[0];

@@ -380,6 +380,7 @@ export class AzureOpenAIStandIn {
       reasoning: body.reasoning ?? null,
       max_output_tokens: body.max_output_tokens,
       store: body.store !== false,
+      encryptedReasoning: Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content'),
     });
     res.statusCode = 200;
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
@@ -662,6 +663,7 @@ interface ResponsesRequestBody {
   stream?: unknown;
   store?: unknown;
   reasoning?: { effort?: unknown; summary?: unknown } | null;
+  include?: unknown;
   max_output_tokens?: unknown;
   temperature?: unknown;
 }

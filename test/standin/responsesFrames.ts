@@ -35,6 +35,7 @@ export class ResponsesFrames {
   readonly responseId = `resp_${randomBytes(24).toString('hex')}`;
   private readonly reasoningId = `rs_${randomBytes(24).toString('hex')}`;
   private readonly messageId = `msg_${randomBytes(24).toString('hex')}`;
+  readonly encryptedContent = `gAAAAA${randomBytes(48).toString('base64')}`;
   private readonly createdAt = Math.floor(Date.now() / 1000);
   private sequence = 0;
   private readonly textDeltaPrefix: string;
@@ -45,7 +46,7 @@ export class ResponsesFrames {
 
   constructor(
     private readonly model: string,
-    private readonly request: { instructions: string | null; reasoning: unknown; max_output_tokens: unknown; store: boolean },
+    private readonly request: { instructions: string | null; reasoning: unknown; max_output_tokens: unknown; store: boolean; encryptedReasoning?: boolean },
   ) {
     this.textDeltaPrefix = `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","content_index":0,"delta":`;
     this.summaryDeltaPrefix = `event: response.reasoning_summary_text.delta\ndata: {"type":"response.reasoning_summary_text.delta","delta":`;
@@ -130,7 +131,13 @@ export class ResponsesFrames {
   }
 
   private reasoningItem(summary: string): unknown {
-    return { id: this.reasoningId, type: 'reasoning', summary: summary ? [{ type: 'summary_text', text: summary }] : [] };
+    // `include: ["reasoning.encrypted_content"]` adds the reasoning, encrypted, for a stateless (store: false) caller to send back.
+    return {
+      id: this.reasoningId,
+      type: 'reasoning',
+      summary: summary ? [{ type: 'summary_text', text: summary }] : [],
+      ...(this.request.encryptedReasoning ? { encrypted_content: this.encryptedContent } : {}),
+    };
   }
 
   private messageItem(text: string, status: string): unknown {

@@ -107,12 +107,17 @@ export function createVscodeShim(called: Set<string>) {
     },
     lm: {
       registerLanguageModelChatProvider: note('lm.registerLanguageModelChatProvider', disposable),
+      // Tools (issue 20): our tools are registered at activation; none of VS Code's are there.
+      registerTool: note('lm.registerTool', disposable),
+      tools: [],
     },
     commands: {
       registerCommand: note('commands.registerCommand', disposable),
       executeCommand: note('commands.executeCommand', async () => undefined),
     },
     workspace: {
+      isTrusted: true,
+      registerTextDocumentContentProvider: note('workspace.registerTextDocumentContentProvider', disposable),
       onDidChangeConfiguration: note('workspace.onDidChangeConfiguration', never),
       getConfiguration: note('workspace.getConfiguration', () => ({
         get: (_key: string, fallback?: unknown) => fallback,

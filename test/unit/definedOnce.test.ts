@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { cloudNames } from '../../src/config/cloud';
-import { authModes, settingDefaults, settingsSection, SettingKey, stallTimeoutRangeSeconds } from '../../src/config/settingKeys';
+import { authModes, settingDefaults, settingsSection, SettingKey, stallTimeoutRangeSeconds, toolSettingDefaults, ToolSettingKey } from '../../src/config/settingKeys';
 import { CommandId } from '../../src/common/commands';
 
 /**
@@ -40,6 +40,9 @@ describe('defined once, checked against package.json', () => {
   test('each setting\'s default in code is the one the manifest declares', () => {
     for (const key of Object.values(SettingKey)) {
       assert.deepEqual(manifest.contributes.configuration.properties[`${settingsSection}.${key}`]?.default, settingDefaults[key], key);
+    }
+    for (const key of Object.values(ToolSettingKey)) {
+      assert.deepEqual(manifest.contributes.configuration.properties[`${settingsSection}.${key}`]?.default, toolSettingDefaults[key], key);
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { credentialRoutingSettings, restrictedInUntrustedWorkspaces, settingsSection, SettingKey } from '../../src/config/settingKeys';
+import { credentialRoutingSettings, restrictedInUntrustedWorkspaces, settingsSection, SettingKey, ToolSettingKey } from '../../src/config/settingKeys';
 import { localized, readJson } from './manifestFiles';
 
 interface Manifest {
@@ -20,7 +20,7 @@ const manifest = readJson<Manifest>('package.json');
 describe('package.json contributions', () => {
   test('every setting key in code is contributed, and nothing else is', () => {
     const contributed = Object.keys(manifest.contributes.configuration.properties).sort();
-    const inCode = Object.values(SettingKey).map((key) => `${settingsSection}.${key}`).sort();
+    const inCode = [...Object.values(SettingKey), ...Object.values(ToolSettingKey)].map((key) => `${settingsSection}.${key}`).sort();
     assert.deepEqual(contributed, inCode);
   });
 
