@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { settingsSection, toolResultRange, ToolSettingKey, toolSettingDefaults, toolStepRange } from '../../src/config/settingKeys';
 import { applyReplacements, lineRange, workspaceToolDefinitions } from '../../src/chat/workspaceToolDefinitions';
+import { localized } from './manifestFiles';
 
 interface Manifest {
   contributes: {
@@ -17,7 +18,8 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'pack
 
 describe('tools in package.json', () => {
   test('every tool is contributed with the name, description and schema the chat offers', () => {
-    const contributed = manifest.contributes.languageModelTools.map(({ name, displayName, modelDescription, inputSchema }) => ({ name, displayName, modelDescription, inputSchema }));
+    // The name people see is localized (package.nls.json); the model's description is not.
+    const contributed = manifest.contributes.languageModelTools.map(({ name, displayName, modelDescription, inputSchema }) => ({ name, displayName: localized(displayName), modelDescription, inputSchema }));
     const defined = workspaceToolDefinitions.map(({ name, displayName, description, parameters }) => ({ name, displayName, modelDescription: description, inputSchema: parameters }));
     assert.deepEqual(contributed, defined);
   });
