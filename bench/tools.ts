@@ -34,10 +34,11 @@ import type { ConnectionView, ToolCallView } from '../src/common/protocol';
 import { Emitter } from '../src/common/events';
 import { toDisposable } from '../src/common/dispose';
 import { silentLogger } from '../src/logging/logger';
-import { ChatWebviewBinding, type WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
+import type { WebviewSurface } from '../src/webviewHost/chatWebviewBinding';
 import type { BenchContext } from './context';
 import { type FigureResult, verdict } from './report';
 import { epochNow, median, ms, percentile, round } from './stats';
+import { bindChat } from '../test/support/chatBinding';
 
 const stepsPerLoop = 20;
 const loops = 10;
@@ -120,13 +121,8 @@ async function measureSteps(folder: string, log: (line: string) => void): Promis
     const { journal } = await ConversationJournal.open(join(folder, `loop-${loop}.jsonl`), silentLogger);
     session.onDidChange((event) => journal.record(event));
     const surface = fakeSurface();
-    const binding = new ChatWebviewBinding(surface, {
-      session,
+    const binding = bindChat(surface, session, {
       connection: async () => connection,
-      onDidChangeConnection: () => toDisposable(() => undefined),
-      runFix: () => undefined,
-      openLink: () => undefined,
-      log: silentLogger,
     });
     session.send('Read the files one by one.');
     await session.whenIdle();
@@ -204,8 +200,7 @@ async function measureOpen(ctx: BenchContext, folder: string): Promise<{ median:
     visible: true,
     onDidChangeVisibility: () => toDisposable(() => undefined),
   };
-  const binding = new ChatWebviewBinding(surface, {
-    session: initial.session,
+  const binding = bindChat(surface, initial.session, {
     conversationId: initial.id,
     conversations: {
       library,
@@ -222,10 +217,6 @@ async function measureOpen(ctx: BenchContext, folder: string): Promise<{ median:
       log: silentLogger,
     },
     connection: async () => connection,
-    onDidChangeConnection: () => toDisposable(() => undefined),
-    runFix: () => undefined,
-    openLink: () => undefined,
-    log: silentLogger,
   });
   try {
     webview.start();

@@ -12,11 +12,12 @@ import type { ConnectionView, SpendHostMessage } from '../../src/common/protocol
 import { Emitter } from '../../src/common/events';
 import type { ConnectionTarget } from '../../src/config/connectionTarget';
 import type { ConnectionChange } from '../../src/connection/connectionManager';
-import { ChatWebviewBinding, type SpendBinding } from '../../src/webviewHost/chatWebviewBinding';
+import type { SpendBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { parseWebviewMessage } from '../../src/webviewHost/messageValidation';
 import { sameModelOffers } from '../../src/discovery/deploymentOffers';
 import type { DiscoveredDeployment } from '../../src/discovery/deploymentDiscovery';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 const connectionView: ConnectionView = { state: 'ready', label: 'API key', deployment: 'gpt-4o' };
 const nextTurn = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
@@ -50,13 +51,9 @@ function setup(overBudget: boolean) {
     switchDeployment: (_session, target) => switched.push(target),
     onDidChange: changes.event,
   };
-  new ChatWebviewBinding(surface, {
-    session,
+  bindChat(surface, session, {
     connection: async () => connectionView,
     onDidChangeConnection: new Emitter<ConnectionChange>().event,
-    runFix: () => undefined,
-    openLink: () => undefined,
-    log: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
     spend,
   });
   surface.fromWebview({ type: 'ready' });

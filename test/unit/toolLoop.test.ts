@@ -16,9 +16,9 @@ import { MemoryGrantStore } from '../../src/chat/toolApproval';
 import { type ChatTool, defaultToolSettings, type ToolHost, type ToolSettings } from '../../src/chat/toolLoop';
 import { SecretName } from '../../src/config/settingKeys';
 import { AzureOpenAIStandIn } from '../standin/azureOpenAIStandIn';
-import { ChatWebviewBinding } from '../../src/webviewHost/chatWebviewBinding';
 import { createChatStack, MemorySecrets, RecordingLogger } from './chatStack';
 import { FakeSurface } from './fakeSurface';
+import { bindChat } from '../support/chatBinding';
 
 const apiKey = 'standin-key-0123456789abcdef0123456789';
 let standIn: AzureOpenAIStandIn;
@@ -344,12 +344,9 @@ describe('tool cards and Continue through the webview binding', () => {
     const read = fakeTool('read_file', 'read', () => 'text');
     const s = session('gpt-4o-mini', host([read.tool], new ScriptedUser(), { settings: { maxSteps: 1 } }));
     const surface = new FakeSurface();
-    const binding = new ChatWebviewBinding(surface, {
-      session: s.chat,
+    const binding = bindChat(surface, s.chat, {
       connection: async () => ({ state: 'ready', label: 'API key', deployment: 'gpt-4o-mini' }),
-      onDidChangeConnection: () => ({ dispose: () => undefined }),
       runFix: () => assert.fail('Continue is not a connection fix'),
-      openLink: () => undefined,
       log: new RecordingLogger(),
     });
     surface.fromWebview({ type: 'ready' });
