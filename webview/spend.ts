@@ -20,6 +20,7 @@ import {
   type WebviewToHostMessage,
 } from '../src/common/protocol';
 import { element } from './dom';
+import { t } from './strings';
 
 const numbers = new Intl.NumberFormat('en-US');
 
@@ -221,7 +222,7 @@ export class SpendUi {
     private readonly post: (message: WebviewToHostMessage) => void,
   ) {
     // Not a live region: it changes after every answer, and the answer's own announcement is enough.
-    this.element = element('div', { className: 'spend', attributes: { id: 'spend', 'aria-label': 'Usage and cost' } });
+    this.element = element('div', { className: 'spend', attributes: { id: 'spend', 'aria-label': t('usageAndCost') } });
     this.element.hidden = true;
     this.warning = element('div', { className: 'budget-warning', attributes: { id: 'budget-warning', role: 'alert' } });
     this.warning.hidden = true;

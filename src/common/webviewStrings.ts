@@ -127,6 +127,7 @@ export const englishWebviewStrings = {
   tokens: 'Tokens: {0}',
   tokensIn: '{0} in',
   tokensCached: '{0} cached',
+  usageAndCost: 'Usage and cost',
   tokensOut: '{0} out',
   tokensReasoning: '{0} reasoning',
   contextFill: 'Context {0}%',

@@ -132,6 +132,7 @@ export function webviewStrings(): WebviewStrings {
     tokens: vscode.l10n.t('Tokens: {0}'),
     tokensIn: vscode.l10n.t('{0} in'),
     tokensCached: vscode.l10n.t('{0} cached'),
+    usageAndCost: vscode.l10n.t('Usage and cost'),
     tokensOut: vscode.l10n.t('{0} out'),
     tokensReasoning: vscode.l10n.t('{0} reasoning'),
     contextFill: vscode.l10n.t('Context {0}%'),

@@ -41,7 +41,12 @@ describe('models in the chat webview', () => {
       await thinking.locator('summary').focus();
       await chat.page.keyboard.press('Enter');
       assert.notEqual(await thinking.getAttribute('open'), null);
-      assert.match((await thinking.locator('.reasoning-body').textContent()) ?? '', /First <img src=x onerror=alert\(1\)> then decide\./);
+      // The body renders on opening, in the next frame or so: a busy machine may take longer.
+      const body = thinking.locator('.reasoning-body');
+      for (let waited = 0; waited < 5000 && !/then decide/.test((await body.textContent()) ?? ''); waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.match((await body.textContent()) ?? '', /First <img src=x onerror=alert\(1\)> then decide\./);
       // Its bold heading reads as a heading, not as asterisks.
       assert.equal(await thinking.locator('.reasoning-body strong').textContent(), 'Weighing options');
       assert.doesNotMatch((await thinking.locator('.reasoning-body').textContent()) ?? '', /\*\*/);
