@@ -98,6 +98,14 @@ const STEPS: readonly JourneyStep<World>[] = [
       // The link filters the Settings editor to this extension; the row is found by its label.
       const row = page.locator('.setting-item-contents', { has: page.locator('.setting-item-label', { hasText: /^Deployment$/ }) }).first();
       const input = row.locator('.setting-item-control input').first();
+      // The list shows the extension's settings alphabetically and renders only what is in view;
+      // with more settings Deployment is below the fold, so narrow the search as a user would.
+      const search = page.locator('.settings-editor .settings-header .suggest-input-container').first();
+      if (!(await input.isVisible().catch(() => false))) {
+        await search.click();
+        await page.keyboard.press('ControlOrMeta+A');
+        await page.keyboard.type('azureOpenAIChat.deployment');
+      }
       await input.waitFor({ timeout: world.timeoutMs });
       // Typed through the keyboard: the Settings list re-renders its rows as the value changes,
       // and on a busy machine a re-render can swallow the first keys; type again until the
